@@ -1,0 +1,55 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One list of settings for every Swift target (as hummingbird does): explicit `public import`
+/// wherever a dependency leaks into API, and `any` spelled out for existentials.
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Eigentone",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "eigentone", targets: ["eigentone"]),
+    .library(name: "Checkpoint", targets: ["Checkpoint"]),
+    .library(name: "Anatomy", targets: ["Anatomy"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // MARK: - C libraries (Debian packages; see scripts/bootstrap)
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+    .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
+    .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+
+    // MARK: - Thin Swift wrappers over the C libraries
+    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], swiftSettings: swiftSettings),
+    .target(name: "SoundFont", dependencies: ["CFluidSynth"], swiftSettings: swiftSettings),
+    .target(name: "AudioFile", dependencies: ["CSndFile"], swiftSettings: swiftSettings),
+
+    // MARK: - Pipeline stages (pure Swift)
+    .target(name: "Checkpoint", swiftSettings: swiftSettings),
+    .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
+
+    // MARK: - Command-line interface
+    .executableTarget(
+      name: "eigentone",
+      dependencies: [
+        "Checkpoint", "Anatomy",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: swiftSettings),
+
+    // MARK: - Tests
+    .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
+    .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
+  ]
+)
