@@ -1,0 +1,6 @@
+/// Why libsndfile could not open or write a file.
+public struct AudioFileError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var path: String
+  public var reason: String
+  public var description: String { "\(path): \(reason)" }
+}

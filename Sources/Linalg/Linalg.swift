@@ -1,0 +1,64 @@
+import CLAPACKE
+import COpenBLAS
+
+/// Thin, typed access to the BLAS and LAPACK routines Eigentone needs (OpenBLAS + LAPACKE).
+/// Matrices are row-major `Float` or `Double` buffers, as the checkpoint reader produces them.
+public enum Linalg {
+  /// Sets OpenBLAS's thread count. Eigentone parallelises across matrices, so 1 is the
+  /// default for analysis: 2 BLAS threads on 2 cores only add contention.
+  public static func setThreadCount(_ count: Int) {
+    openblas_set_num_threads(Int32(max(1, count)))
+  }
+
+  /// The Gram matrix `AᵀA` (`cols × cols`, both triangles filled) of a row-major `rows × cols`
+  /// matrix, accumulated in `Double` by `dsyrk`.
+  public static func gram(_ a: [Double], rows: Int, cols: Int) -> [Double] {
+    var g = [Double](repeating: 0, count: cols * cols)
+    guard rows > 0, cols > 0 else { return g }
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(cols), Int32(rows), 1, a, Int32(cols), 0, &g, Int32(cols))
+    for i in 0..<cols { for j in 0..<i { g[i * cols + j] = g[j * cols + i] } }
+    return g
+  }
+
+  /// Eigenvalues of a symmetric `n × n` matrix (only the lower triangle in column-major terms,
+  /// i.e. the upper triangle of a row-major buffer, is read), ascending, by `dsyevd`.
+  public static func symmetricEigenvalues(_ matrix: [Double], n: Int) throws(LinalgError) -> [Double] {
+    guard n > 0 else { return [] }
+    var a = matrix
+    var w = [Double](repeating: 0, count: n)
+    let info = LAPACKE_dsyevd(
+      LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "L")), LAPACKInt(n), &a, LAPACKInt(n), &w)
+    guard info == 0 else { throw LinalgError(routine: "dsyevd", info: info) }
+    return w
+  }
+
+  /// Singular values of a row-major `rows × cols` matrix, descending, by `dgesdd` (no vectors).
+  ///
+  /// LAPACKE 3.11's row-major `?gesdd` checks `ldvt ≥ n` even when no vectors are wanted
+  /// (Reference-LAPACK issue #1125), so `ldvt` is passed as `cols`.
+  public static func singularValues(_ matrix: [Double], rows: Int, cols: Int) throws(LinalgError) -> [Double] {
+    let k = min(rows, cols)
+    guard k > 0 else { return [] }
+    var a = matrix
+    var s = [Double](repeating: 0, count: k)
+    let info = LAPACKE_dgesdd(
+      LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), LAPACKInt(rows), LAPACKInt(cols), &a, LAPACKInt(cols), &s, nil, 1,
+      nil, LAPACKInt(cols))
+    guard info == 0 else { throw LinalgError(routine: "dgesdd", info: info) }
+    return s
+  }
+
+  /// Row-major matrix product `A·B` (`m × k` times `k × n`) by `dgemm`.
+  public static func multiply(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
+    var c = [Double](repeating: 0, count: m * n)
+    guard m > 0, n > 0, k > 0 else { return c }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, &c, Int32(n))
+    return c
+  }
+
+  /// The OpenBLAS build configuration string (for diagnostics).
+  public static var configuration: String {
+    guard let c = openblas_get_config() else { return "unknown" }
+    return String(cString: c)
+  }
+}

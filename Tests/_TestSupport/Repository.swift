@@ -1,0 +1,31 @@
+import Foundation
+
+/// Paths inside this checkout, found from the test source location.
+public enum Repository {
+  /// The repository root (the folder holding Package.swift).
+  public static let root: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The default SmolLM2 GGUF, installed by scripts/bootstrap.
+  public static let smolLM2 = root + "/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
+  /// The default MiniLM folder, installed by scripts/bootstrap.
+  public static let miniLM = root + "/models/all-minilm-l6-v2"
+
+  /// Whether `scripts/bootstrap` has installed the default models.
+  public static var modelsInstalled: Bool {
+    FileManager.default.fileExists(atPath: smolLM2)
+      && FileManager.default.fileExists(atPath: miniLM + "/model.safetensors")
+  }
+
+  /// The built `eigentone` executable next to the test bundle.
+  public static var executable: String {
+    let candidates = [
+      root + "/.build/debug/eigentone",
+      root + "/.build/release/eigentone",
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+  }
+}
