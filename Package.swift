@@ -16,6 +16,7 @@ let package = Package(
     .executable(name: "eigentone", targets: ["eigentone"]),
     .library(name: "Checkpoint", targets: ["Checkpoint"]),
     .library(name: "Anatomy", targets: ["Anatomy"]),
+    .library(name: "Analysis", targets: ["Analysis"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -35,12 +36,13 @@ let package = Package(
     // MARK: - Pipeline stages (pure Swift)
     .target(name: "Checkpoint", swiftSettings: swiftSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
+    .target(name: "Analysis", dependencies: ["Checkpoint", "Anatomy", "Linalg"], swiftSettings: swiftSettings),
 
     // MARK: - Command-line interface
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy",
+        "Checkpoint", "Anatomy", "Analysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -49,6 +51,7 @@ let package = Package(
     .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -20,6 +20,18 @@ public struct TensorInfo: Sendable, Hashable, Codable {
     self.byteRange = byteRange
   }
 
+  /// Whether every dimension, and the product of the non-zero ones, fits an `Int`: then no
+  /// partial product of the shape, in any order, can overflow.
+  public static func dimensionsFit(_ dims: [UInt64]) -> Bool {
+    var product: UInt64 = 1
+    for d in dims where d != 0 {
+      let (p, o) = product.multipliedReportingOverflow(by: d)
+      guard !o, p <= UInt64(Int.max) else { return false }
+      product = p
+    }
+    return true
+  }
+
   /// Number of elements (1 for a scalar).
   public var elementCount: Int { shape.reduce(1, *) }
 

@@ -64,6 +64,35 @@ struct AnatomyTests {
     #expect(a.unmapped.isEmpty)
   }
 
+  @Test(arguments: ["llama", "mistral", "qwen2", "qwen3", "smollm3"])
+  func llamaShapedFamilies(_ modelType: String) throws {
+    let (a, _) = try Self.anatomy(SyntheticModels.llama(modelType: modelType))
+    #expect(a.architecture == modelType)
+    #expect(a.family == .llama)
+    #expect(a.unmapped.isEmpty)
+  }
+
+  /// A sharded checkpoint has the same anatomy as the single-file one.
+  @Test func shardedLlama() throws {
+    let model = SyntheticModels.llama(layers: 4)
+    let dir = TemporaryDirectory()
+    let half = model.entries.count / 2
+    let shards = [Array(model.entries[..<half]), Array(model.entries[half...])]
+    var map: [String] = []
+    for (i, entries) in shards.enumerated() {
+      let name = "model-0000\(i + 1)-of-00002.safetensors"
+      try SafetensorsWriter(entries: entries).write(to: dir.file(name))
+      map += entries.map { "\"\($0.name)\": \"\(name)\"" }
+    }
+    dir.write("model.safetensors.index.json", text: "{\"metadata\": {}, \"weight_map\": {\(map.joined(separator: ", "))}}")
+    dir.write("config.json", text: model.config)
+    let sharded = Anatomy(checkpoint: try ModelResolver(environment: [:]).open(dir.path))
+    let (single, _) = try Self.anatomy(model)
+    #expect(sharded.layers == single.layers)
+    #expect(sharded.globals == single.globals)
+    #expect(sharded.parameterCount == single.parameterCount)
+  }
+
   @Test func qwenBiasesAndNorms() throws {
     let (a, _) = try Self.anatomy(SyntheticModels.llama(biases: true, qkNorm: true, modelType: "qwen3"))
     #expect(a.family == .llama)

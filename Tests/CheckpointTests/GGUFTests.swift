@@ -9,7 +9,7 @@ struct GGUFTests {
 
   /// Dequantisation of every supported block type against values computed by the `gguf`
   /// Python package (llama.cpp's reference) from the same bytes.
-  @Test(arguments: ["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "F32", "F16"])
+  @Test(arguments: ["Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "F32", "F16", "BF16"])
   func dequantizationMatchesReference(_ type: String) throws {
     let quants = try Checkpoint.openGGUF(at: Self.fixtures + "/quants.gguf")
     let expected = try Checkpoint.openSafetensors(at: Self.fixtures + "/quants-expected.safetensors")
@@ -53,6 +53,26 @@ struct GGUFTests {
     b.addF32("blk.0.attn_q.weight", shape: [2, 4], values: (0..<8).map(Float.init))
     b.addF32("output_norm.weight", shape: [4], values: [1, 2, 3, 4])
     return b
+  }
+
+  @Test func version2() throws {
+    var b = Self.valid()
+    b.version = 2
+    let header = try Self.parse(b.bytes()).get()
+    #expect(header.version == 2)
+    #expect(header.tensors.count == 2)
+  }
+
+  @Test func undecodableTypeNamesItself() throws {
+    var b = GGUFBuilder()
+    b.tensors = [GGUFBuilder.Tensor(name: "iq", dims: [256, 1], type: 16, data: [UInt8](repeating: 0, count: 66))]
+    let dir = TemporaryDirectory()
+    let path = dir.write("iq.gguf", bytes: b.bytes())
+    let c = try Checkpoint.openGGUF(at: path)
+    #expect(c.tensors.first?.dtype == .iq2XXS)
+    #expect(throws: CheckpointError(file: path, tensor: "iq", reason: .cannotDecode(dtype: "IQ2_XXS"))) {
+      try c.decode(named: "iq")
+    }
   }
 
   @Test func validFileRoundTrips() throws {
@@ -118,6 +138,8 @@ struct GGUFTests {
     Case(label: "data past the end", build: mutate { $0.tensors[1].offset = 1 << 30 }, expected: .outOfBounds(end: 0, fileSize: 0)),
     Case(label: "offset overflows", build: mutate { $0.tensors[1].offset = UInt64.max / 32 * 32 }, expected: .outOfBounds(end: 0, fileSize: 0)),
     Case(label: "dimensions overflow", build: mutate { $0.tensors[0].dims = [UInt64(1) << 40, UInt64(1) << 40] }, expected: .sizeOverflow),
+    Case(label: "zero-size tensor with a dimension beyond Int", build: mutate { $0.tensors[0].dims = [UInt64(1) << 63, 0] }, expected: .sizeOverflow),
+    Case(label: "zero-size tensor whose other dimensions overflow", build: mutate { $0.tensors[0].dims = [0, UInt64(1) << 62, 4] }, expected: .sizeOverflow),
     Case(label: "overlapping tensors", build: mutate { $0.tensors[1].offset = 0 }, expected: .offsetOverlap(previousEnd: 32, begin: 0)),
     Case(label: "duplicate tensor", build: mutate { $0.tensors[1].name = $0.tensors[0].name }, expected: .duplicateTensor),
   ]
@@ -167,5 +189,18 @@ struct GGUFTests {
       if (try? Self.parse(Array(full[0..<length])).get()) != nil { accepted += 1 }
     }
     #expect(accepted == 0)
+  }
+}
+
+/// Inputs the fuzzer (scripts/fuzz) once crashed on: each must now be rejected or accepted
+/// cleanly.
+@Suite("fuzzer regressions")
+struct FuzzRegressionTests {
+  @Test(arguments: ["fuzz-crash-gguf-1.bin"])
+  func parsesWithoutTrapping(_ name: String) throws {
+    let path = try #require(Bundle.module.resourcePath) + "/Fixtures/" + name
+    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+    _ = bytes.withUnsafeBytes { b in try? GGUFHeader.parse(b, path: name) }
+    _ = bytes.withUnsafeBytes { b in try? SafetensorsHeader.parse(b, path: name) }
   }
 }

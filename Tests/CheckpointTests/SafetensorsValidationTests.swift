@@ -64,6 +64,8 @@ struct SafetensorsValidationTests {
     Case(label: "UTF-8 byte-order mark", bytes: RawSafetensors.bytes(headerBytes: [0xEF, 0xBB, 0xBF] + Array("{}".utf8)), expected: .invalidJSON("unexpected character 0xef at byte 0")),
     Case(label: "shape overflows 64 bits", bytes: h(#"{"a":{"dtype":"F32","shape":[2,9223372036854775807],"data_offsets":[0,4]}}"#, 4), expected: .sizeOverflow),
     Case(label: "shape × bits overflows", bytes: h(#"{"a":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,4]}}"#, 4), expected: .sizeOverflow),
+    Case(label: "zero-size tensor whose other dimensions overflow", bytes: h(#"{"a":{"dtype":"F32","shape":[4,4611686018427387904,0],"data_offsets":[0,0]}}"#), expected: .sizeOverflow),
+    Case(label: "zero-size tensor, dimension beyond Int", bytes: h(#"{"a":{"dtype":"F32","shape":[0,9223372036854775808],"data_offsets":[0,0]}}"#), expected: .invalidField(field: "shape", detail: "holds a value that is not a non-negative integer")),
     Case(label: "tensor named __metadata__", bytes: h(#"{"__metadata__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 4), expected: .invalidMetadata(#"value of "shape" is not a string"#)),
     Case(label: "empty tensor name", bytes: h(#"{"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, 4), expected: nil),
     Case(label: "offset beyond UInt64", bytes: h(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551616]}}"#, 4), expected: .invalidField(field: "data_offsets", detail: "is not two non-negative integers")),

@@ -93,6 +93,8 @@ public struct GGUFHeader: Sendable {
         guard !o else { throw fail(.sizeOverflow) }
         count = p
       }
+      // Every partial product of the dimensions, in any order, must fit an Int.
+      guard TensorInfo.dimensionsFit(info.dims) else { throw fail(.sizeOverflow) }
       let block = info.dtype.block
       let rowLength = info.dims[0]
       guard rowLength % UInt64(block.elements) == 0 else {

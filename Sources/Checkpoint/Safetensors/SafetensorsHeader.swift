@@ -91,7 +91,9 @@ public struct SafetensorsHeader: Sendable, Hashable {
         throw fail(.invalidField(field: "data_offsets", detail: "is not two non-negative integers"), tensor: name)
       }
       let (totalBits, bitOverflow) = elementCount.multipliedReportingOverflow(by: UInt64(bits))
-      guard !overflow, !bitOverflow else { throw fail(.sizeOverflow, tensor: name) }
+      guard !overflow, !bitOverflow, TensorInfo.dimensionsFit(shape.map { UInt64($0) }) else {
+        throw fail(.sizeOverflow, tensor: name)
+      }
       guard totalBits % 8 == 0 else { throw fail(.subByteMisaligned, tensor: name) }
       entries.append((name, dtype, shape, begin, end))
       _ = totalBits

@@ -1,0 +1,201 @@
+import Anatomy
+import Checkpoint
+import Linalg
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Why a matrix could not be analysed.
+public struct AnalysisError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var tensor: String
+  public var reason: String
+  public var description: String { "tensor \"\(tensor)\": \(reason)" }
+}
+
+/// Streams one matrix out of a checkpoint in row blocks and measures it: the Gram matrix (or
+/// the whole matrix for `--exact` and for wide matrices), entry moments, row and column norms,
+/// NaN/Inf counts; then a second pass for the histogram. Pages are handed back to the kernel
+/// after each block, so resident memory stays near one block plus the Gram matrix.
+enum MatrixAnalyzer {
+  /// Values decoded per block: 4 Mi (32 MiB as `Double`) keeps blocks cache-friendly for the
+  /// BLAS kernels while bounding memory.
+  static let blockValues = 1 << 22
+
+  static func analyze(
+    _ source: MatrixSource, in checkpoint: Checkpoint, options: AnalysisOptions
+  ) throws -> MatrixAnalysis {
+    let tensor = source.tensor
+    guard tensor.dtype.isDecodable else {
+      throw AnalysisError(tensor: tensor.name, reason: "cannot decode dtype \(tensor.dtype.rawValue)")
+    }
+    let file = checkpoint.files[tensor.fileIndex]
+    let stored = source.storedShape
+    let rowRange = source.storedRowRange
+    let columnRange = source.storedColumnRange
+    let rows = rowRange.count, cols = columnRange.count
+    let storedRowsPerMatrixRow = stored.cols == 0 ? 1 : stored.cols / max(1, tensor.rowLength)
+    let bytesPerMatrixRow = stored.cols / tensor.dtype.block.elements * tensor.dtype.block.bytes
+
+    // Orientation of the Gram: tall (rows ≥ cols) accumulates BᵀB block by block; wide
+    // matrices and --exact keep the whole selected matrix.
+    let keepWhole = options.method == .exact || cols > rows
+    let blockRows = Swift.max(1, Swift.min(rows, blockValues / Swift.max(1, stored.cols)))
+    var gram = GramAccumulator(n: keepWhole ? 0 : cols)
+    var whole = [Double]()
+    if keepWhole { whole.reserveCapacity(rows * cols) }
+    var rowSquares = [Double](repeating: 0, count: rows)
+    var columnSquares = [Double](repeating: 0, count: cols)
+    var moments = Moments()
+    var nanCount = 0, infCount = 0
+    var raw = [Float](repeating: 0, count: blockRows * stored.cols)
+    var block = [Double](repeating: 0, count: blockRows * cols)
+
+    var r0 = 0
+    while r0 < rows {
+      let count = Swift.min(blockRows, rows - r0)
+      let first = rowRange.lowerBound + r0
+      try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
+      // Copy the selected columns to Double; moments skip non-finite values, then those are
+      // counted and read as 0 for the norms and the spectrum.
+      raw.withUnsafeBufferPointer { src in
+        block.withUnsafeMutableBufferPointer { dst in
+          for r in 0..<count {
+            let s = r * stored.cols + columnRange.lowerBound
+            let d = r * cols
+            for c in 0..<cols { dst[d + c] = Double(src[s + c]) }
+          }
+        }
+      }
+      block.withUnsafeBufferPointer { b in
+        moments.merge(Moments(UnsafeBufferPointer(rebasing: b[0..<(count * cols)])))
+      }
+      block.withUnsafeMutableBufferPointer { dst in
+        columnSquares.withUnsafeMutableBufferPointer { colSq in
+          for r in 0..<count {
+            var rowSum = 0.0
+            let d = r * cols
+            for c in 0..<cols {
+              var v = dst[d + c]
+              if !v.isFinite {
+                if v.isNaN { nanCount += 1 } else { infCount += 1 }
+                v = 0
+                dst[d + c] = 0
+              }
+              rowSum += v * v
+              colSq[c] += v * v
+            }
+            rowSquares[r0 + r] = rowSum
+          }
+        }
+      }
+      block.withUnsafeBufferPointer { b in
+        if keepWhole {
+          whole.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(count * cols)]))
+        } else {
+          gram.add(b, rows: count)
+        }
+      }
+      let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
+      file.release(start..<(start + count * bytesPerMatrixRow))
+      r0 += count
+    }
+
+    // Spectrum.
+    var eigenvalues: [Double]
+    var singularValues: [Double]
+    let n = Swift.min(rows, cols)
+    if options.method == .exact {
+      singularValues = try whole.isEmpty ? [] : Linalg.singularValues(whole, rows: rows, cols: cols)
+      eigenvalues = singularValues.map { $0 * $0 }
+    } else {
+      var ascending: [Double]
+      if keepWhole {
+        let g = whole.withUnsafeBufferPointer { Linalg.rowGram($0, rows: rows, cols: cols) }
+        ascending = try Linalg.symmetricEigenvalues(g, n: rows)
+      } else {
+        ascending = try gram.eigenvalues()
+      }
+      ascending = ascending.map { Swift.max(0, $0) }
+      eigenvalues = ascending.reversed()
+      singularValues = eigenvalues.map { $0.squareRoot() }
+    }
+    _ = n
+
+    // Second pass: histogram over [min, max] and the near-zero count.
+    let lower = moments.count > 0 ? moments.minimum : 0
+    let upper = moments.count > 0 ? moments.maximum : 0
+    var histogram = Histogram(lower: lower, upper: upper)
+    let totalSquares = rowSquares.reduce(0, +)
+    let finiteCount = Swift.max(1.0, moments.count)
+    let nearZeroLimit = 1e-3 * (totalSquares / finiteCount).squareRoot()
+    var nearZero = 0
+    r0 = 0
+    while r0 < rows {
+      let count = Swift.min(blockRows, rows - r0)
+      let first = rowRange.lowerBound + r0
+      try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
+      raw.withUnsafeBufferPointer { src in
+        for r in 0..<count {
+          let s = r * stored.cols + columnRange.lowerBound
+          let row = UnsafeBufferPointer(rebasing: src[s..<(s + cols)])
+          histogram.add(row)
+          for v in row where v.isFinite && Double(Swift.abs(v)) < nearZeroLimit { nearZero += 1 }
+        }
+      }
+      let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
+      file.release(start..<(start + count * bytesPerMatrixRow))
+      r0 += count
+    }
+
+    // Orientation [outputs, inputs].
+    let outputNorms = (source.outputsAreColumns ? columnSquares : rowSquares).map { $0.squareRoot() }
+    let inputNorms = (source.outputsAreColumns ? rowSquares : columnSquares).map { $0.squareRoot() }
+    let bigN = Swift.max(rows, cols), smallM = Swift.min(rows, cols)
+    let tolerance =
+      options.method == .exact
+      ? Double(bigN) * Double.ulpOfOne
+      : Swift.max(Double(bigN) * Double.ulpOfOne, (4 * Double(smallM) * Double.ulpOfOne).squareRoot())
+    let metrics = SpectralMetrics(
+      eigenvalues: eigenvalues, rows: rows, cols: cols, rankTolerance: tolerance,
+      minimumTailSize: options.minimumTailSize)
+    let fit = metrics.powerLaw
+    var warning: String?
+    if let a = fit?.alpha {
+      if a < 2 { warning = "over-trained" } else if a > 6 { warning = "under-trained" }
+    }
+    return MatrixAnalysis(
+      name: source.name, tensor: tensor.name, role: source.role.rawValue, layer: source.layer,
+      shape: source.shape, dtype: tensor.dtype.rawValue,
+      outputs: source.outputs.map { [$0.lowerBound, $0.upperBound] },
+      singular_values: singularValues, row_norms: outputNorms, column_norms: inputNorms,
+      frobenius_norm: totalSquares.squareRoot(),
+      mean: moments.mean, std: moments.standardDeviation, skewness: moments.skewness,
+      kurtosis: moments.excessKurtosis, min: lower, max: upper,
+      near_zero_fraction: Double(nearZero) / finiteCount, histogram: histogram,
+      nan_count: nanCount, inf_count: infCount, flagged: nanCount + infCount > 0,
+      N: bigN, M: smallM, Q: smallM > 0 ? Double(bigN) / Double(smallM) : 0, num_evals: eigenvalues.count,
+      norm: finite(metrics.norm), log_norm: finite(metrics.logNorm), spectral_norm: finite(metrics.spectralNorm),
+      log_spectral_norm: finite(metrics.logSpectralNorm), stable_rank: finite(metrics.stableRank),
+      matrix_rank: metrics.matrixRank, entropy: finite(metrics.entropy),
+      alpha: fit.flatMap { finite($0.alpha) }, alpha_weighted: metrics.alphaWeighted.flatMap(finite),
+      log_alpha_norm: metrics.logAlphaNorm.flatMap(finite), xmin: fit.map(\.xmin), xmax: fit.map(\.xmax),
+      D: fit.map(\.D), sigma: fit.flatMap { finite($0.sigma) }, num_pl_spikes: fit?.tailSize,
+      num_spikes: metrics.marchenkoPastur?.numSpikes, mp_softrank: metrics.marchenkoPastur.flatMap { finite($0.softRank) },
+      sigma_mp: metrics.marchenkoPastur.flatMap { finite($0.sigma) },
+      bulk_max: metrics.marchenkoPastur.flatMap { finite($0.bulkMax) }, warning: warning)
+  }
+
+  /// Decodes matrix rows (each `perRow` stored rows) into the front of `buffer`.
+  static func decode(
+    _ tensor: TensorInfo, _ checkpoint: Checkpoint, matrixRows: Range<Int>, perRow: Int, into buffer: inout [Float]
+  ) throws {
+    let stored = (matrixRows.lowerBound * perRow)..<(matrixRows.upperBound * perRow)
+    try buffer.withUnsafeMutableBufferPointer { try checkpoint.decodeRows(tensor, rows: stored, into: $0) }
+  }
+}
+
+/// The value, or `nil` when it is NaN or infinite (JSON has no place for those).
+func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }

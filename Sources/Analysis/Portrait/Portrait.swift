@@ -1,0 +1,25 @@
+/// Everything Eigentone measures on a model: one entry per weight matrix (`tensors`), per
+/// vector (`vectors`), per layer (`layers`), and the model-level `summary`. Codable; the JSON
+/// written by `eigentone analyze --json` is this struct with its snake_case keys.
+public struct Portrait: Sendable, Hashable, Codable {
+  /// Bumped whenever what is measured changes, so old cached portraits are not reused.
+  public static let schemaVersion = 1
+
+  public var schema_version: Int
+  public var model: String
+  public var format: String
+  public var method: String
+  public var minimum_tail_size: Int
+  public var tensors: [MatrixAnalysis]
+  public var vectors: [VectorAnalysis]
+  public var layers: [LayerPortrait]
+  public var summary: ModelSummary
+
+  /// The matrix entry called `name`.
+  public func matrix(_ name: String) -> MatrixAnalysis? { tensors.first { $0.name == name } }
+
+  /// The matrix with `role` in `layer`.
+  public func matrix(role: String, layer: Int?) -> MatrixAnalysis? {
+    tensors.first { $0.role == role && $0.layer == layer }
+  }
+}

@@ -1,0 +1,45 @@
+import COpenBLAS
+
+/// Accumulates the Gram matrix `G = Σ Bᵀ B` of a tall matrix streamed as row blocks `B`, in
+/// `Double` (`dsyrk` with β = 1), so a matrix of any height is reduced to `n × n` without
+/// ever being held whole. Only the upper triangle (row-major) is kept up to date, which is
+/// the triangle ``Linalg/symmetricEigenvalues(_:n:)`` reads.
+public struct GramAccumulator: Sendable {
+  /// Side of the Gram matrix (the matrix's column count).
+  public let n: Int
+  /// Row-major `n × n`; upper triangle valid.
+  public private(set) var matrix: [Double]
+
+  public init(n: Int) {
+    self.n = n
+    self.matrix = [Double](repeating: 0, count: n * n)
+  }
+
+  /// Adds `BᵀB` for a row-major block of `rows × n` values.
+  public mutating func add(_ block: UnsafeBufferPointer<Double>, rows: Int) {
+    guard rows > 0, n > 0, let base = block.baseAddress else { return }
+    precondition(block.count >= rows * n, "block smaller than rows × n")
+    let n32 = Int32(n)
+    matrix.withUnsafeMutableBufferPointer { g in
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n32, Int32(rows), 1, base, n32, 1, g.baseAddress, n32)
+    }
+  }
+
+  /// Eigenvalues of the accumulated Gram matrix, ascending (`dsyevd`).
+  public func eigenvalues() throws(LinalgError) -> [Double] {
+    try Linalg.symmetricEigenvalues(matrix, n: n)
+  }
+}
+
+extension Linalg {
+  /// `A Aᵀ` (`rows × rows`, upper triangle valid) of a row-major `rows × cols` matrix: the Gram
+  /// matrix of the narrow side of a wide matrix.
+  public static func rowGram(_ a: UnsafeBufferPointer<Double>, rows: Int, cols: Int) -> [Double] {
+    var g = [Double](repeating: 0, count: rows * rows)
+    guard rows > 0, cols > 0, let base = a.baseAddress else { return g }
+    g.withUnsafeMutableBufferPointer { out in
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(rows), Int32(cols), 1, base, Int32(cols), 0, out.baseAddress, Int32(rows))
+    }
+    return g
+  }
+}

@@ -1,0 +1,68 @@
+import Analysis
+import Anatomy
+import ArgumentParser
+import Checkpoint
+import Foundation
+
+extension Eigentone {
+  /// `eigentone analyze`: the spectral portrait of every weight matrix.
+  struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Measure every weight matrix: spectra, WeightWatcher metrics, moments, norms.",
+      discussion: """
+        Prints a per-layer table (mean alpha, stable rank, log norm, attention/MLP tension, \
+        kurtosis) and warnings; --json prints the whole portrait. Portraits are cached by the \
+        model file's identity, so a second run is instant.
+        """)
+
+    @OptionGroup var source: ModelArgument
+
+    @Flag(help: "Print the whole portrait as one JSON object.")
+    var json = false
+
+    @Flag(help: "Compute singular values by SVD (dgesdd) instead of the Gram route: slower, holds each matrix in memory, exact to 1e-12.")
+    var exact = false
+
+    @Option(name: .customLong("min-tail"), help: "Smallest power-law tail the alpha fit may choose (1 = WeightWatcher's behaviour).")
+    var minimumTail = 1
+
+    @Option(help: "Worker threads (0 = one per core). The results do not depend on it.")
+    var threads = 0
+
+    @Flag(help: "Recompute even when a cached portrait exists (and do not store one).")
+    var noCache = false
+
+    func validate() throws {
+      guard minimumTail >= 1 else { throw ValidationError("--min-tail must be at least 1") }
+      guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+    }
+
+    func run() throws {
+      let checkpoint = try source.open()
+      let options = AnalysisOptions(method: exact ? .exact : .gram, minimumTailSize: minimumTail, threads: threads)
+      let portrait = try PortraitStore.portrait(for: checkpoint, options: options, useCache: !noCache)
+      if json {
+        FileHandle.standardOutput.write(try portrait.jsonData(pretty: true))
+        print("")
+      } else {
+        print(portrait.text(), terminator: "")
+      }
+    }
+  }
+}
+
+/// Loads a cached portrait or builds (and caches) a new one, with a progress bar.
+enum PortraitStore {
+  static func portrait(for checkpoint: Checkpoint, options: AnalysisOptions, useCache: Bool) throws -> Portrait {
+    let cache = PortraitCache.standard(environment: ProcessInfo.processInfo.environment)
+    let key = PortraitCache.key(for: checkpoint, options: options)
+    if useCache, let cached = cache.load(key: key) { return cached }
+    let bar = ProgressBar("analysing")
+    let portrait = Portrait.build(
+      checkpoint: checkpoint, anatomy: Anatomy(checkpoint: checkpoint), options: options,
+      progress: { done, total, name in bar.update(done: done, total: total, item: name) })
+    bar.finish()
+    if useCache { try? cache.store(portrait, key: key) }
+    return portrait
+  }
+}
