@@ -42,7 +42,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),

@@ -24,8 +24,20 @@ enum MatrixAnalyzer {
   /// BLAS kernels while bounding memory.
   static let blockValues = 1 << 22
 
+  /// Buffers one worker reuses from matrix to matrix, so blocks are not allocated (and their
+  /// pages faulted in) again for every tensor.
+  final class Scratch {
+    var raw: [Float] = []
+    var block: [Double] = []
+
+    func reserve(raw rawCount: Int, block blockCount: Int) {
+      if raw.count < rawCount { raw = [Float](repeating: 0, count: rawCount) }
+      if block.count < blockCount { block = [Double](repeating: 0, count: blockCount) }
+    }
+  }
+
   static func analyze(
-    _ source: MatrixSource, in checkpoint: Checkpoint, options: AnalysisOptions
+    _ source: MatrixSource, in checkpoint: Checkpoint, options: AnalysisOptions, scratch: Scratch = Scratch()
   ) throws -> MatrixAnalysis {
     let tensor = source.tensor
     guard tensor.dtype.isDecodable else {
@@ -50,47 +62,44 @@ enum MatrixAnalyzer {
     var columnSquares = [Double](repeating: 0, count: cols)
     var moments = Moments()
     var nanCount = 0, infCount = 0
-    var raw = [Float](repeating: 0, count: blockRows * stored.cols)
-    var block = [Double](repeating: 0, count: blockRows * cols)
+    scratch.reserve(raw: blockRows * stored.cols, block: blockRows * cols)
+    var raw = [Float]()
+    var block = [Double]()
+    swap(&raw, &scratch.raw)
+    swap(&block, &scratch.block)
+    defer {
+      swap(&raw, &scratch.raw)
+      swap(&block, &scratch.block)
+    }
 
     var r0 = 0
     while r0 < rows {
       let count = Swift.min(blockRows, rows - r0)
       let first = rowRange.lowerBound + r0
       try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
-      // Copy the selected columns to Double; moments skip non-finite values, then those are
-      // counted and read as 0 for the norms and the spectrum.
-      raw.withUnsafeBufferPointer { src in
-        block.withUnsafeMutableBufferPointer { dst in
-          for r in 0..<count {
-            let s = r * stored.cols + columnRange.lowerBound
-            let d = r * cols
-            for c in 0..<cols { dst[d + c] = Double(src[s + c]) }
-          }
-        }
-      }
-      block.withUnsafeBufferPointer { b in
-        moments.merge(Moments(UnsafeBufferPointer(rebasing: b[0..<(count * cols)])))
-      }
-      block.withUnsafeMutableBufferPointer { dst in
-        columnSquares.withUnsafeMutableBufferPointer { colSq in
-          for r in 0..<count {
-            var rowSum = 0.0
-            let d = r * cols
-            for c in 0..<cols {
-              var v = dst[d + c]
-              if !v.isFinite {
-                if v.isNaN { nanCount += 1 } else { infCount += 1 }
-                v = 0
-                dst[d + c] = 0
-              }
-              rowSum += v * v
-              colSq[c] += v * v
+      // One fused pass: copy the selected columns to Double, count NaN and Inf (read as 0 for
+      // the norms and the spectrum), accumulate row and column sums of squares, and the
+      // shifted power sums of the finite values for this block's moments.
+      var sums = PowerSums(shift: 0)
+      raw.withUnsafeBufferPointer { srcBuffer in
+        block.withUnsafeMutableBufferPointer { dstBuffer in
+          columnSquares.withUnsafeMutableBufferPointer { colBuffer in
+            rowSquares.withUnsafeMutableBufferPointer { rowBuffer in
+              guard let src = srcBuffer.baseAddress, let dst = dstBuffer.baseAddress, let colSq = colBuffer.baseAddress,
+                let rowSq = rowBuffer.baseAddress
+              else { return }
+              let firstValue = FusedPass.firstFinite(src, rows: count, stride: stored.cols, offset: columnRange.lowerBound, cols: cols)
+              sums = PowerSums(shift: Double(firstValue))
+              let bad = FusedPass.run(
+                src: src, rows: count, stride: stored.cols, offset: columnRange.lowerBound, cols: cols, into: dst,
+                rowSquares: rowSq + r0, columnSquares: colSq, sums: &sums)
+              nanCount += bad.nan
+              infCount += bad.inf
             }
-            rowSquares[r0 + r] = rowSum
           }
         }
       }
+      moments.merge(sums.moments)
       block.withUnsafeBufferPointer { b in
         if keepWhole {
           whole.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(count * cols)]))
@@ -132,17 +141,20 @@ enum MatrixAnalyzer {
     let finiteCount = Swift.max(1.0, moments.count)
     let nearZeroLimit = 1e-3 * (totalSquares / finiteCount).squareRoot()
     var nearZero = 0
+    let singleBlock = rows <= blockRows
     r0 = 0
     while r0 < rows {
       let count = Swift.min(blockRows, rows - r0)
       let first = rowRange.lowerBound + r0
-      try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
+      // A matrix that fits one block is still in `raw`; larger ones are decoded again.
+      if !singleBlock {
+        try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
+      }
       raw.withUnsafeBufferPointer { src in
         for r in 0..<count {
           let s = r * stored.cols + columnRange.lowerBound
           let row = UnsafeBufferPointer(rebasing: src[s..<(s + cols)])
-          histogram.add(row)
-          for v in row where v.isFinite && Double(Swift.abs(v)) < nearZeroLimit { nearZero += 1 }
+          nearZero += histogram.add(row, countingBelow: Float(nearZeroLimit))
         }
       }
       let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow

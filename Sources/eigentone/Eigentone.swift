@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `eigentone` command: turns the mathematics of a transformer's weights into music.
-@main
 struct Eigentone: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eigentone",

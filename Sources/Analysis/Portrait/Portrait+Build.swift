@@ -29,11 +29,12 @@ extension Portrait {
     let next = Atomic<Int>(0)
     let total = sources.count
     DispatchQueue.concurrentPerform(iterations: min(workers, max(1, total))) { _ in
+      let scratch = MatrixAnalyzer.Scratch()
       while true {
         let k = next.add(1, ordering: .relaxed).oldValue
         guard k < order.count else { break }
         let i = order[k]
-        let result = Result { try MatrixAnalyzer.analyze(sources[i], in: checkpoint, options: options) }
+        let result = Result { try MatrixAnalyzer.analyze(sources[i], in: checkpoint, options: options, scratch: scratch) }
         let done = results.withLock { r -> Int in
           r[i] = result
           return r.count

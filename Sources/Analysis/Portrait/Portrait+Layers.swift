@@ -48,7 +48,7 @@ extension Portrait {
           mean_alpha: mean(ms.map(\.alpha)), mean_stable_rank: mean(ms.map(\.stable_rank)),
           mean_log_norm: mean(ms.map(\.log_norm)), mean_log_spectral_norm: mean(ms.map(\.log_spectral_norm)),
           mean_kurtosis: mean(ms.map { $0.kurtosis }), mean_entropy: mean(ms.map(\.entropy)),
-          spectral_distance: distances, mean_spectral_distance: mean(Array(distances.values)),
+          spectral_distance: distances, mean_spectral_distance: mean(distances.keys.sorted().map { distances[$0] }),
           norm_gains: gains, warnings: ms.compactMap { m in m.warning.map { "\(m.name): \($0)" } }))
     }
     return result

@@ -15,7 +15,8 @@ public struct SpectralMetrics: Sendable, Hashable, Codable {
   public var stableRank: Double
   /// Number of singular values above the rank tolerance.
   public var matrixRank: Int
-  /// −Σ p ln p / ln(rank) with p = λ/Σλ (1 for a flat spectrum, 0 for rank one).
+  /// −Σ p ln p / ln(rank + ε) with p = λ/Σλ + ε, ε = 10⁻¹⁰, as WeightWatcher 0.7.7 computes it
+  /// (about 1 for a flat spectrum, near 0 for rank one).
   public var entropy: Double
   /// λ_max.
   public var spectralNorm: Double
@@ -48,14 +49,15 @@ public struct SpectralMetrics: Sendable, Hashable, Codable {
     let sigmaMax = lambdaMax.squareRoot()
     let rank = eigenvalues.filter { $0.squareRoot() > sigmaMax * rankTolerance }.count
     matrixRank = rank
+    let epsilon = 1e-10
     var h = 0.0
     if total > 0 {
-      for l in eigenvalues where l > 0 {
-        let p = l / total
+      for l in eigenvalues {
+        let p = l / total + epsilon
         h -= p * log(p)
       }
     }
-    entropy = h / log(rank == 1 ? 1.000001 : Double(max(rank, 1)))
+    entropy = h / log(Double(rank) + epsilon)
     let fit = PowerLawFit(eigenvalues: eigenvalues, minimumTailSize: minimumTailSize)
     powerLaw = fit
     if let fit {

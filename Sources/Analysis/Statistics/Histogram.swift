@@ -15,6 +15,15 @@ public struct Histogram: Sendable, Hashable, Codable {
     self.counts = [Int](repeating: 0, count: max(1, binCount))
   }
 
+  /// Adds the finite values of `values` and returns how many have |x| < `limit`.
+  @discardableResult
+  public mutating func add(_ values: UnsafeBufferPointer<Float>, countingBelow limit: Float) -> Int {
+    add(values)
+    var small = 0
+    for v in values where Swift.abs(v) < limit { small += 1 }
+    return small
+  }
+
   /// Adds the finite values of `values`.
   public mutating func add(_ values: UnsafeBufferPointer<Float>) {
     let bins = counts.count
@@ -24,12 +33,14 @@ public struct Histogram: Sendable, Hashable, Codable {
       return
     }
     let scale = Double(bins) / width
+    let last = bins - 1
     counts.withUnsafeMutableBufferPointer { c in
-      for v in values where v.isFinite {
-        var k = Int((Double(v) - lower) * scale)
-        if k >= bins { k = bins - 1 }
-        if k < 0 { k = 0 }
-        c[k] += 1
+      guard let counts = c.baseAddress else { return }
+      for v in values {
+        let x = (Double(v) - lower) * scale
+        // NaN fails both comparisons and is skipped; ±Inf land outside and are skipped too.
+        guard x >= 0, x < Double(bins) + 1 else { continue }
+        counts[Swift.min(Int(x), last)] += 1
       }
     }
   }

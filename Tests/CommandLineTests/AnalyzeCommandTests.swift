@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite("eigentone analyze")
+struct AnalyzeCommandTests {
+  static func environment(cache: String) -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["EIGENTONE_CACHE"] = cache
+    return env
+  }
+
+  @Test func helpText() throws {
+    let out = try CommandRunner.eigentone(["analyze", "--help"])
+    #expect(out.status == 0)
+    #expect(out.stdout.hasPrefix("OVERVIEW: Measure every weight matrix: spectra, WeightWatcher metrics,"))
+    for option in ["--json", "--exact", "--min-tail <min-tail>", "--threads <threads>", "--no-cache"] {
+      #expect(out.stdout.contains(option), "\(option)")
+    }
+  }
+
+  /// The JSON portrait has the documented keys, is identical whatever the thread count, and
+  /// stdout carries nothing else (no progress bar when stderr is not a terminal).
+  @Test func jsonPortraitOfMiniLM() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory()
+    let env = Self.environment(cache: cache.path)
+    let one = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json", "--threads", "1", "--no-cache"], environment: env)
+    let two = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json", "--threads", "2", "--no-cache"], environment: env)
+    #expect(one.status == 0)
+    #expect(one.stderr.isEmpty)
+    #expect(one.stdout == two.stdout)
+    let object = try JSONSerialization.jsonObject(with: Data(one.stdout.utf8))
+    let portrait = try #require(object as? [String: Any])
+    let tensors = try #require(portrait["tensors"] as? [[String: Any]])
+    #expect(tensors.count == 40)
+    let keys = [
+      "name", "role", "layer", "shape", "dtype", "singular_values", "row_norms", "frobenius_norm", "mean", "std",
+      "skewness", "kurtosis", "nan_count", "inf_count", "alpha", "alpha_weighted", "log_norm", "log_spectral_norm",
+      "stable_rank", "entropy", "matrix_rank", "num_spikes", "mp_softrank", "xmin", "D",
+    ]
+    let q = try #require(tensors.first { $0["name"] as? String == "encoder.layer.2.attention.self.query.weight" })
+    for key in keys { #expect(q[key] != nil, "missing \(key)") }
+    #expect((q["singular_values"] as? [Double])?.count == 384)
+    #expect(portrait["layers"] as? [[String: Any]] != nil)
+    #expect(portrait["summary"] as? [String: Any] != nil)
+    // --no-cache stores nothing.
+    #expect((try? FileManager.default.contentsOfDirectory(atPath: cache.path + "/portraits"))?.isEmpty ?? true)
+  }
+
+  /// The second run reads the cached portrait; changing the file invalidates it.
+  @Test func cacheIsUsedAndInvalidated() throws {
+    let cache = TemporaryDirectory()
+    let env = Self.environment(cache: cache.path)
+    let model = TemporaryDirectory()
+    let path = try SyntheticModels.write(SyntheticModels.llama(layers: 2, hidden: 16, heads: 4, kvHeads: 2, vocab: 32), to: model)
+    let first = try CommandRunner.eigentone(["analyze", path, "--json"], environment: env)
+    #expect(first.status == 0)
+    let files = try FileManager.default.contentsOfDirectory(atPath: cache.path + "/portraits")
+    #expect(files.count == 1)
+    let second = try CommandRunner.eigentone(["analyze", path, "--json"], environment: env)
+    #expect(second.stdout == first.stdout)
+    // A different model in the same folder (same names and shapes, other values).
+    Thread.sleep(forTimeInterval: 0.01)
+    _ = try SyntheticModels.write(SyntheticModels.llama(layers: 2, hidden: 16, heads: 4, kvHeads: 2, vocab: 32, biases: true), to: model)
+    let third = try CommandRunner.eigentone(["analyze", path, "--json"], environment: env)
+    #expect(third.stdout != first.stdout)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cache.path + "/portraits").count == 2)
+  }
+
+  @Test func tableOfTheDefaultModel() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory()
+    let out = try CommandRunner.eigentone(["analyze"], directory: "/tmp", environment: Self.environment(cache: cache.path))
+    #expect(out.status == 0)
+    #expect(out.stdout.contains("Architecture llama, 30 layers, 211 matrices analysed"))
+    let rows = out.stdout.split(separator: "\n").filter { $0.hasPrefix("  29 ") }
+    #expect(rows.count == 1)
+    #expect(out.stdout.contains("Key "))
+  }
+
+  @Test func badOptionsAreOneLineErrors() throws {
+    let out = try CommandRunner.eigentone(["analyze", "--min-tail", "0"])
+    #expect(out.status != 0)
+    #expect(out.stderr.contains("--min-tail must be at least 1"))
+  }
+}
