@@ -17,6 +17,10 @@ let package = Package(
     .library(name: "Checkpoint", targets: ["Checkpoint"]),
     .library(name: "Anatomy", targets: ["Anatomy"]),
     .library(name: "Analysis", targets: ["Analysis"]),
+    .library(name: "Theory", targets: ["Theory"]),
+    .library(name: "Score", targets: ["Score"]),
+    .library(name: "StandardMIDI", targets: ["StandardMIDI"]),
+    .library(name: "MusicXML", targets: ["MusicXML"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -34,9 +38,14 @@ let package = Package(
     .target(name: "AudioFile", dependencies: ["CSndFile"], swiftSettings: swiftSettings),
 
     // MARK: - Pipeline stages (pure Swift)
-    .target(name: "Checkpoint", swiftSettings: swiftSettings),
+    .target(name: "AtomicFile", swiftSettings: swiftSettings),
+    .target(name: "Checkpoint", dependencies: ["AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
-    .target(name: "Analysis", dependencies: ["Checkpoint", "Anatomy", "Linalg"], swiftSettings: swiftSettings),
+    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg"], swiftSettings: swiftSettings),
+    .target(name: "Theory", swiftSettings: swiftSettings),
+    .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
+    .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
+    .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
 
     // MARK: - Command-line interface
     .executableTarget(
@@ -52,6 +61,8 @@ let package = Package(
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "TheoryTests", dependencies: ["Theory"], swiftSettings: swiftSettings),
+    .testTarget(name: "ScoreFileTests", dependencies: ["Score", "Theory", "StandardMIDI", "MusicXML", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -1,3 +1,4 @@
+import AtomicFile
 public import Checkpoint
 public import Foundation
 

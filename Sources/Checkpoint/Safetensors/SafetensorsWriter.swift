@@ -1,3 +1,5 @@
+public import AtomicFile
+
 /// Builds valid safetensors files: tensors packed back to back in the order given, a header
 /// padded with spaces so the data section starts 8-byte aligned (as the reference writer does),
 /// and `__metadata__` when there is any.
