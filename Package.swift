@@ -23,7 +23,8 @@ let package = Package(
     .library(name: "MusicXML", targets: ["MusicXML"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - C libraries (Debian packages; see scripts/bootstrap)
@@ -46,12 +47,16 @@ let package = Package(
     .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
+    .target(
+      name: "Compose",
+      dependencies: ["Analysis", "Score", "Theory", .product(name: "Yams", package: "Yams")],
+      swiftSettings: swiftSettings),
 
     // MARK: - Command-line interface
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Score", "Theory", "StandardMIDI", "MusicXML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -63,6 +68,10 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "TheoryTests", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .testTarget(name: "ScoreFileTests", dependencies: ["Score", "Theory", "StandardMIDI", "MusicXML", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "ComposeTests",
+      dependencies: ["Compose", "Analysis", "Anatomy", "Checkpoint", "Score", "Theory", "StandardMIDI", "_TestSupport"],
+      swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

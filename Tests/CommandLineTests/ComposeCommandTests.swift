@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite("eigentone compose")
+struct ComposeCommandTests {
+  static func environment(cache: String) -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["EIGENTONE_CACHE"] = cache
+    return env
+  }
+
+  @Test func genresListsEveryGenre() throws {
+    let out = try CommandRunner.eigentone(["genres"])
+    #expect(out.status == 0)
+    let names = out.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+    #expect(names == ["opera", "house", "acid", "suite"])
+  }
+
+  /// One command writes the MIDI, the provenance table, the MusicXML and the per-layer files,
+  /// with the overridden key and tempo printed and recorded.
+  @Test func composeAcidWithEveryOutput() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let result = try CommandRunner.eigentone(
+      [
+        "compose", "acid", Repository.miniLM, "-o", out.file("acid.mid"), "--provenance", out.file("acid.json"),
+        "--musicxml", out.file("acid.musicxml"), "--per-layer", out.file("layers"), "--key", "D dorian", "--tempo", "124",
+      ], environment: Self.environment(cache: cache.path))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("acid: key D dorian, tempo 124 BPM, "))
+    let midi = try Data(contentsOf: URL(fileURLWithPath: out.file("acid.mid")))
+    #expect(midi.starts(with: Array("MThd".utf8)))
+    let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("acid.json")))) as? [String: Any]
+    let notes = try #require(table?["notes"] as? [[String: Any]])
+    #expect(result.stdout.contains("\(notes.count) notes"))
+    #expect(try String(contentsOfFile: out.file("acid.musicxml"), encoding: .utf8).contains("<score-partwise version=\"4.0\">"))
+    let layers = try FileManager.default.contentsOfDirectory(atPath: out.file("layers")).sorted()
+    #expect(layers == (0..<6).map { "layer-\($0).mid" })
+  }
+
+  /// The same command twice gives byte-identical files.
+  @Test func deterministic() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    for name in ["a", "b"] {
+      let r = try CommandRunner.eigentone(["compose", "house", Repository.miniLM, "-o", out.file(name + ".mid")], environment: Self.environment(cache: cache.path))
+      #expect(r.status == 0)
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out.file("a.mid"))) == Data(contentsOf: URL(fileURLWithPath: out.file("b.mid"))))
+  }
+
+  @Test(arguments: [
+    (["compose", "polka", "-o", "x.mid"], "unknown genre \"polka\""),
+    (["compose", "acid", "-o", "x.mid", "--key", "H major"], "--key \"H major\" is not a key"),
+    (["compose", "acid", "-o", "x.mid", "--tempo", "9000"], "--tempo must be between 20 and 400"),
+  ])
+  func badArgumentsAreOneLineErrors(_ c: ([String], String)) throws {
+    let dir = TemporaryDirectory()
+    let out = try CommandRunner.eigentone(c.0, directory: dir.path)
+    #expect(out.status != 0)
+    #expect(out.stderr.contains(c.1), "\(out.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+  }
+
+  @Test func badPresetNamesKeyAndLine() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory()
+    let text = try String(contentsOfFile: Repository.root + "/Compositions/acid.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "scale: phrygian", with: "scale: bluesy")
+    let preset = dir.write("bad.yaml", text: text)
+    let out = try CommandRunner.eigentone(["compose", "acid", Repository.miniLM, "-o", dir.file("x.mid"), "--preset", preset])
+    #expect(out.status != 0)
+    #expect(out.stderr.split(separator: "\n").count == 1)
+    #expect(out.stderr.contains("bad.yaml:7: scale: unknown mode \"bluesy\""), "\(out.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("x.mid")))
+  }
+}
