@@ -64,6 +64,11 @@ public final class FluidSynth {
     fluid_synth_cc(synth, Int32(channel), Int32(controller), Int32(value))
   }
 
+  /// Sets the pitch wheel: 0…16383, centre 8192.
+  public func pitchBend(channel: Int, value: Int) {
+    fluid_synth_pitch_bend(synth, Int32(channel), Int32(value))
+  }
+
   /// Renders `frames` stereo frames, interleaved left/right.
   public func render(frames: Int) -> [Float] {
     guard frames > 0 else { return [] }
