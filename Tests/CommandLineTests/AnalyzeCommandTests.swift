@@ -4,12 +4,6 @@ import _TestSupport
 
 @Suite("eigentone analyze")
 struct AnalyzeCommandTests {
-  static func environment(cache: String) -> [String: String] {
-    var env = ProcessInfo.processInfo.environment
-    env["EIGENTONE_CACHE"] = cache
-    return env
-  }
-
   @Test func helpText() throws {
     let out = try CommandRunner.eigentone(["analyze", "--help"])
     #expect(out.status == 0)
@@ -24,7 +18,7 @@ struct AnalyzeCommandTests {
   @Test func jsonPortraitOfMiniLM() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let cache = TemporaryDirectory()
-    let env = Self.environment(cache: cache.path)
+    let env = CommandRunner.environment(cache: cache.path)
     let one = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json", "--threads", "1", "--no-cache"], environment: env)
     let two = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json", "--threads", "2", "--no-cache"], environment: env)
     #expect(one.status == 0)
@@ -51,7 +45,7 @@ struct AnalyzeCommandTests {
   /// The second run reads the cached portrait; changing the file invalidates it.
   @Test func cacheIsUsedAndInvalidated() throws {
     let cache = TemporaryDirectory()
-    let env = Self.environment(cache: cache.path)
+    let env = CommandRunner.environment(cache: cache.path)
     let model = TemporaryDirectory()
     let path = try SyntheticModels.write(SyntheticModels.llama(layers: 2, hidden: 16, heads: 4, kvHeads: 2, vocab: 32), to: model)
     let first = try CommandRunner.eigentone(["analyze", path, "--json"], environment: env)
@@ -71,7 +65,7 @@ struct AnalyzeCommandTests {
   @Test func tableOfTheDefaultModel() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let cache = TemporaryDirectory()
-    let out = try CommandRunner.eigentone(["analyze"], directory: "/tmp", environment: Self.environment(cache: cache.path))
+    let out = try CommandRunner.eigentone(["analyze"], directory: "/tmp", environment: CommandRunner.environment(cache: cache.path))
     #expect(out.status == 0)
     #expect(out.stdout.contains("Architecture llama, 30 layers, 211 matrices analysed"))
     let rows = out.stdout.split(separator: "\n").filter { $0.hasPrefix("  29 ") }

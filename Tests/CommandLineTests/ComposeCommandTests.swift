@@ -4,12 +4,6 @@ import _TestSupport
 
 @Suite("eigentone compose")
 struct ComposeCommandTests {
-  static func environment(cache: String) -> [String: String] {
-    var env = ProcessInfo.processInfo.environment
-    env["EIGENTONE_CACHE"] = cache
-    return env
-  }
-
   @Test func genresListsEveryGenre() throws {
     let out = try CommandRunner.eigentone(["genres"])
     #expect(out.status == 0)
@@ -26,7 +20,7 @@ struct ComposeCommandTests {
       [
         "compose", "acid", Repository.miniLM, "-o", out.file("acid.mid"), "--provenance", out.file("acid.json"),
         "--musicxml", out.file("acid.musicxml"), "--per-layer", out.file("layers"), "--key", "D dorian", "--tempo", "124",
-      ], environment: Self.environment(cache: cache.path))
+      ], environment: CommandRunner.environment(cache: cache.path))
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.hasPrefix("acid: key D dorian, tempo 124 BPM, "))
     let midi = try Data(contentsOf: URL(fileURLWithPath: out.file("acid.mid")))
@@ -44,7 +38,7 @@ struct ComposeCommandTests {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let cache = TemporaryDirectory(), out = TemporaryDirectory()
     for name in ["a", "b"] {
-      let r = try CommandRunner.eigentone(["compose", "house", Repository.miniLM, "-o", out.file(name + ".mid")], environment: Self.environment(cache: cache.path))
+      let r = try CommandRunner.eigentone(["compose", "house", Repository.miniLM, "-o", out.file(name + ".mid")], environment: CommandRunner.environment(cache: cache.path))
       #expect(r.status == 0)
     }
     #expect(try Data(contentsOf: URL(fileURLWithPath: out.file("a.mid"))) == Data(contentsOf: URL(fileURLWithPath: out.file("b.mid"))))

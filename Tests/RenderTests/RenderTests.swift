@@ -13,15 +13,8 @@ struct RenderTests {
     let dir = TemporaryDirectory()
     let path = dir.file("x.wav")
     try SoundFile.write(samples, channels: 2, sampleRate: sampleRate, format: .wavFloat, to: path)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Repository.root + "/Tests/Tooling/loudness.py", path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let out = try CommandRunner.python("loudness.py", [path])
+    let json = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]
     return try #require(json?["lufs"] as? Double)
   }
 

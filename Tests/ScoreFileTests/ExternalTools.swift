@@ -8,18 +8,9 @@ enum ExternalTools {
   }
 
   static func python(_ script: String, _ arguments: String...) throws -> [String: Any] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", Repository.root + "/Tests/Tooling/" + script] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0, let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw Failure(description: "\(script) failed: " + String(decoding: errors, as: UTF8.self))
+    let out = try CommandRunner.python(script, arguments)
+    guard out.status == 0, let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else {
+      throw Failure(description: "\(script) failed: " + out.stderr)
     }
     return object
   }

@@ -9,8 +9,24 @@ public enum CommandRunner {
   }
 
   public static func eigentone(_ arguments: [String], directory: String = Repository.root, environment: [String: String]? = nil) throws -> Output {
+    try run(Repository.executable, arguments, directory: directory, environment: environment)
+  }
+
+  /// Runs a Python checker from Tests/Tooling (test tooling: mido, music21, pyloudnorm).
+  public static func python(_ script: String, _ arguments: [String]) throws -> Output {
+    try run("/usr/bin/env", ["python3", Repository.root + "/Tests/Tooling/" + script] + arguments)
+  }
+
+  /// The process environment with the portrait cache moved to `cache`.
+  public static func environment(cache: String) -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["EIGENTONE_CACHE"] = cache
+    return env
+  }
+
+  public static func run(_ executable: String, _ arguments: [String], directory: String = Repository.root, environment: [String: String]? = nil) throws -> Output {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Repository.executable)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     if let environment { process.environment = environment }
