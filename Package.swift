@@ -47,6 +47,7 @@ let package = Package(
     .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
+    .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: swiftSettings),
     .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .target(
       name: "Compose",
@@ -57,7 +58,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -73,6 +74,7 @@ let package = Package(
       name: "ComposeTests",
       dependencies: ["Compose", "Analysis", "Anatomy", "Checkpoint", "Score", "Theory", "StandardMIDI", "_TestSupport"],
       swiftSettings: swiftSettings),
+    .testTarget(name: "CompareTests", dependencies: ["Compare", "Analysis", "Anatomy", "Checkpoint", "Score", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Score", "AudioFile", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),

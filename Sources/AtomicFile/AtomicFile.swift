@@ -13,6 +13,11 @@ public enum AtomicFile {
     public var path: String
     public var reason: String
     public var description: String { "\(path): cannot write: \(reason)" }
+
+    public init(path: String, reason: String) {
+      self.path = path
+      self.reason = reason
+    }
   }
 
   /// Writes `bytes` to `path` atomically.
@@ -61,6 +66,15 @@ public enum AtomicFile {
       unlink(temporary)
       throw WriteError(path: path, reason: reason)
     }
+  }
+
+  /// Writes every byte of `bytes` to `fd`, retrying short writes.
+  public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(WriteError) {
+    var failure: WriteError?
+    bytes.withUnsafeBytes { buffer in
+      do throws(WriteError) { try writeAll(fd, buffer, path: path) } catch { failure = error }
+    }
+    if let failure { throw failure }
   }
 
   /// Writes every byte of `bytes` to `fd`, retrying short writes.

@@ -56,7 +56,7 @@ extension Portrait {
 
   /// Wasserstein-1 distance between two empirical distributions: ∫₀¹ |F⁻¹(u) − G⁻¹(u)| du,
   /// computed exactly by walking both sorted samples' quantile steps.
-  static func wasserstein(_ a: [Double], _ b: [Double]) -> Double {
+  public static func wasserstein(_ a: [Double], _ b: [Double]) -> Double {
     let x = a.sorted(), y = b.sorted()
     var i = 0, j = 0
     var u = 0.0, total = 0.0

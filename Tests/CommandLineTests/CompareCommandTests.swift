@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+import _TestSupport
+
+@Suite("eigentone compare and convert")
+struct CompareCommandTests {
+  @Test func convertThenCompare() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let env = CommandRunner.environment(cache: cache.path)
+    let convert = try CommandRunner.eigentone(["convert", Repository.miniLM, "--to", "int8", "-o", out.file("int8.safetensors")], environment: env)
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let compare = try CommandRunner.eigentone(
+      ["compare", Repository.miniLM, out.file("int8.safetensors"), "--json", "-o", out.file("diff.mid"), "--ab", "acid", out.file("ab")],
+      environment: env)
+    #expect(compare.status == 0, "\(compare.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+    let ranking = try #require(json["ranking"] as? [[String: Any]])
+    #expect(ranking.count == 103)
+    let changes = ranking.compactMap { $0["relative_change"] as? Double }
+    #expect(changes == changes.sorted(by: >))
+    #expect(ranking.allSatisfy { $0["tensor"] is String && $0["role"] is String && $0.keys.contains("layer") })
+    #expect(FileManager.default.fileExists(atPath: out.file("diff.mid")))
+    for name in ["a.mid", "b.mid", "ab.mid", "a.flac", "b.flac", "ab.flac"] {
+      #expect(FileManager.default.fileExists(atPath: out.file("ab/" + name)), "\(name)")
+    }
+  }
+
+  @Test func badTargetIsAnError() throws {
+    let out = try CommandRunner.eigentone(["convert", "--to", "int4", "-o", "/tmp/never.safetensors"])
+    #expect(out.status != 0)
+    #expect(!FileManager.default.fileExists(atPath: "/tmp/never.safetensors"))
+  }
+}
