@@ -28,10 +28,18 @@ public struct AudioExport: Sendable {
   /// Renders and masters the mix, writes it to each of `paths` (WAV or FLAC by extension), and
   /// writes one file per part into `stemDirectory` with the mix's gain (so the stems add up to
   /// the mix before limiting). Returns the mastering report.
-  public func export(_ score: Score, to paths: [String], bitDepth: Int, stemDirectory: String? = nil) throws -> Mastering.Report {
+  public func export(
+    _ score: Score, to paths: [String], bitDepth: Int, stemDirectory: String? = nil, master: Bool = true
+  ) throws -> Mastering.Report {
     let sampleRate = Int(renderer.sampleRate)
     var mix = try renderer.render(score)
-    let report = mastering.apply(&mix, channels: 2, sampleRate: renderer.sampleRate)
+    let report =
+      master
+      ? mastering.apply(&mix, channels: 2, sampleRate: renderer.sampleRate)
+      : Mastering.Report(
+        inputLoudness: LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate),
+        outputLoudness: LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate),
+        truePeak: TruePeak.level(mix, channels: 2), gain: 1)
     for path in paths {
       guard let format = Self.format(for: path, bitDepth: bitDepth) else {
         throw AudioFileError(path: path, reason: "bit depth \(bitDepth) is not available for this format (WAV: 16, 24, 32; FLAC: 16, 24)")
