@@ -70,3 +70,21 @@ struct ComposeCommandTests {
     #expect(!FileManager.default.fileExists(atPath: dir.file("x.mid")))
   }
 }
+
+@Suite("eigentone render")
+struct RenderCommandTests {
+  @Test func rendersAComposedFile() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let env = CommandRunner.environment(cache: cache.path)
+    #expect(try CommandRunner.eigentone(["compose", "acid", Repository.miniLM, "-o", out.file("a.mid")], environment: env).status == 0)
+    let r = try CommandRunner.eigentone(
+      ["render", out.file("a.mid"), "--wav", out.file("a.wav"), "--bit-depth", "16", "--soundfont", "/usr/share/sounds/sf2/TimGM6mb.sf2"], environment: env)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains(" LUFS, true peak -1.") && r.stdout.contains("(-14."))
+    #expect(FileManager.default.fileExists(atPath: out.file("a.wav")))
+    let bad = try CommandRunner.eigentone(["render", out.file("missing.mid"), "--wav", out.file("b.wav")])
+    #expect(bad.status != 0)
+    #expect(!FileManager.default.fileExists(atPath: out.file("b.wav")))
+  }
+}
