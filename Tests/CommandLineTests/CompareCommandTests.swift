@@ -32,3 +32,24 @@ struct CompareCommandTests {
     #expect(!FileManager.default.fileExists(atPath: "/tmp/never.safetensors"))
   }
 }
+
+@Suite("eigentone compare across formats")
+struct CrossFormatCompareTests {
+  /// SmolLM2 as Q4_1 GGUF against the same weights dequantised by llama.cpp's `gguf` package
+  /// into Hugging Face-named F32 safetensors: every tensor pairs up by role and layer (q and k
+  /// through llama.cpp's row permutation) and not one value differs.
+  @Test func ggufAgainstHuggingFaceSafetensors() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory(), cache = TemporaryDirectory()
+    let convert = try CommandRunner.python("gguf_to_hf.py", [Repository.smolLM2, dir.file("hf/model.safetensors")])
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let out = try CommandRunner.eigentone(["compare", Repository.smolLM2, dir.file("hf"), "--json"], environment: CommandRunner.environment(cache: cache.path))
+    #expect(out.status == 0, "\(out.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])
+    let ranking = try #require(json["ranking"] as? [[String: Any]])
+    #expect(ranking.count == 272)
+    #expect((json["only_in_a"] as? [Any])?.isEmpty == true && (json["only_in_b"] as? [Any])?.isEmpty == true)
+    #expect(ranking.allSatisfy { $0["relative_change"] as? Double == 0 })
+    #expect(ranking.contains { ($0["note"] as? String)?.contains("permutation") == true })
+  }
+}
