@@ -29,20 +29,13 @@ extension Eigentone {
     @Option(name: .shortAndLong, help: "Write the difference piece to this MIDI file.")
     var output: String?
 
-    @Option(help: "Render the difference piece to this WAV file.")
-    var wav: String?
-
-    @Option(help: "Render the difference piece to this FLAC file.")
-    var flac: String?
+    @OptionGroup var audio: AudioOptions
 
     @Option(help: "Also write the difference piece's provenance table.")
     var provenance: String?
 
     @Option(name: .customLong("ab"), parsing: .upToNextOption, help: "GENRE DIR: compose GENRE from both models into DIR (a, b, and ab alternating sections).")
     var ab: [String] = []
-
-    @Option(help: "The soundfont for rendering.")
-    var soundfont: String?
 
     func validate() throws {
       if !ab.isEmpty {
@@ -60,15 +53,11 @@ extension Eigentone {
       let comparison = try Comparison.compare(ca, cb, portraits: (pa, pb)) { done, total in bar.update(done: done, total: total, item: "") }
       bar.finish()
       let environment = ProcessInfo.processInfo.environment
-      if output != nil || wav != nil || flac != nil || provenance != nil {
+      if output != nil || !audio.paths.isEmpty || provenance != nil {
         let piece = DifferencePiece.score(for: comparison)
         if let output { try MIDIFileWriter.write(piece, to: output) }
         if let provenance { try AtomicFile.write(Array(try piece.provenanceJSON()), to: provenance) }
-        let audio = [wav, flac].compactMap { $0 }
-        if !audio.isEmpty {
-          guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: environment) else { throw ValidationError("no soundfont found") }
-          _ = try AudioExport(renderer: FluidSynthRenderer(soundFont: font)).export(piece, to: audio, bitDepth: 24)
-        }
+        _ = try audio.export(piece)
       }
       if ab.count == 2, let composer = Composers.composer(for: ab[0]) {
         let dir = ab[1]
@@ -80,8 +69,7 @@ extension Eigentone {
         let scoreB = try composer.init().compose(CompositionContext(portrait: pb, preset: preset, key: contextA.key, tempo: contextA.tempo))
         let both = ABPiece.alternate(scoreA, scoreB)
         for (name, score) in [("a", scoreA), ("b", scoreB), ("ab", both)] { try MIDIFileWriter.write(score, to: "\(dir)/\(name).mid") }
-        if let font = FluidSynthRenderer.findSoundFont(soundfont, environment: environment) {
-          let export = AudioExport(renderer: FluidSynthRenderer(soundFont: font))
+        if let export = try? audio.exporter() {
           for (name, score) in [("a", scoreA), ("b", scoreB), ("ab", both)] { _ = try export.export(score, to: ["\(dir)/\(name).flac"], bitDepth: 24) }
         }
       }

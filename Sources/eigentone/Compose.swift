@@ -43,26 +43,13 @@ extension Eigentone {
     @Option(name: .customLong("per-layer"), help: "Also write one short MIDI file per layer into this folder (acid).")
     var perLayer: String?
 
-    @Option(help: "Also render the piece to this WAV file (mastered to -14 LUFS, true peak -1 dBTP).")
-    var wav: String?
-
-    @Option(help: "Also render the piece to this FLAC file.")
-    var flac: String?
+    @OptionGroup var audio: AudioOptions
 
     @Option(help: "The renderer: fluidsynth (General MIDI soundfont).")
     var renderer: RendererChoice = .fluidsynth
 
-    @Option(help: "The soundfont (.sf2); default: $EIGENTONE_SOUNDFONT, then Debian's FluidR3_GM or TimGM6mb.")
-    var soundfont: String?
-
     @Option(help: "Also write one audio file per part into this folder.")
     var stems: String?
-
-    @Option(name: .customLong("sample-rate"), help: "Sample rate of the audio, Hz.")
-    var sampleRate = 44_100
-
-    @Option(name: .customLong("bit-depth"), help: "16, 24, or 32 (float WAV only).")
-    var bitDepth = 24
 
     @Flag(help: "Recompute the portrait even when a cached one exists.")
     var noCache = false
@@ -74,11 +61,6 @@ extension Eigentone {
     func validate() throws {
       if let key, Theory.Key(parsing: key) == nil { throw ValidationError("--key \"\(key)\" is not a key such as \"D dorian\" or \"F# minor\"") }
       if let tempo, !(20...400).contains(tempo) { throw ValidationError("--tempo must be between 20 and 400 BPM") }
-      if wav != nil || flac != nil || stems != nil {
-        guard [16, 24, 32].contains(bitDepth) else { throw ValidationError("--bit-depth must be 16, 24 or 32") }
-        guard (8_000...96_000).contains(sampleRate) else { throw ValidationError("--sample-rate must be between 8000 and 96000") }
-        if flac != nil && bitDepth == 32 { throw ValidationError("FLAC holds 16 or 24 bits; use --bit-depth 16 or 24") }
-      }
       guard Composers.composer(for: genre) != nil else {
         throw ValidationError("unknown genre \"\(genre)\"; genres: \(Composers.all.map { $0.genre }.joined(separator: ", "))")
       }
@@ -104,17 +86,8 @@ extension Eigentone {
           try MIDIFileWriter.write(score.excerpt(from: marker.beat, to: end, title: "\(score.title), \(marker.text)"), to: perLayer + "/\(name).mid")
         }
       }
-      var audioReport = ""
-      let audioPaths = [wav, flac].compactMap { $0 }
-      if !audioPaths.isEmpty || stems != nil {
-        guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: environment) else {
-          throw ValidationError("no soundfont found: pass --soundfont or install fluid-soundfont-gm (scripts/bootstrap does)")
-        }
-        if let stems { try FileManager.default.createDirectory(atPath: stems, withIntermediateDirectories: true) }
-        let export = AudioExport(renderer: FluidSynthRenderer(soundFont: font, sampleRate: Double(sampleRate)))
-        let report = try export.export(score, to: audioPaths, bitDepth: bitDepth, stemDirectory: stems)
-        audioReport = String(format: "; audio %.1f LUFS, true peak %.1f dBTP → %@", report.outputLoudness, report.truePeak, audioPaths.joined(separator: ", "))
-      }
+      let rendered = try audio.export(score, stems: stems)
+      let audioReport = rendered.isEmpty ? "" : "; audio " + rendered
       let notes = score.tracks.reduce(0) { $0 + $1.writtenNotes().count }
       let seconds = score.seconds(atBeat: score.length)
       print("\(composerType.genre): key \(context.key), tempo \(Self.format(context.tempo)) BPM, \(notes) notes in \(score.tracks.count) parts, \(Int(seconds.rounded())) s → \(output)\(audioReport)")

@@ -14,39 +14,19 @@ extension Eigentone {
     @Argument(help: "The MIDI file.")
     var midi: String
 
-    @Option(help: "The WAV file to write.")
-    var wav: String?
-
-    @Option(help: "The FLAC file to write.")
-    var flac: String?
-
-    @Option(help: "The soundfont (.sf2).")
-    var soundfont: String?
-
-    @Option(name: .customLong("sample-rate"), help: "Hz.")
-    var sampleRate = 44_100
-
-    @Option(name: .customLong("bit-depth"), help: "16, 24, or 32 (float WAV).")
-    var bitDepth = 24
+    @OptionGroup var audio: AudioOptions
 
     @Flag(help: "Skip mastering (raw synthesizer output).")
     var raw = false
 
     func validate() throws {
-      guard wav != nil || flac != nil else { throw ValidationError("give --wav or --flac") }
-      guard [16, 24, 32].contains(bitDepth) else { throw ValidationError("--bit-depth must be 16, 24 or 32") }
+      guard !audio.paths.isEmpty else { throw ValidationError("give --wav or --flac") }
     }
 
     func run() throws {
       guard let data = FileManager.default.contents(atPath: midi) else { throw ValidationError("cannot read \(midi)") }
       let score = Score(midi: try MIDIFile(bytes: Array(data)))
-      guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: ProcessInfo.processInfo.environment) else {
-        throw ValidationError("no soundfont found: pass --soundfont or install fluid-soundfont-gm")
-      }
-      let paths = [wav, flac].compactMap { $0 }
-      let export = AudioExport(renderer: FluidSynthRenderer(soundFont: font, sampleRate: Double(sampleRate)))
-      let report = try export.export(score, to: paths, bitDepth: bitDepth, master: !raw)
-      print(String(format: "%@ → %@ (%.1f LUFS, true peak %.1f dBTP)", midi, paths.joined(separator: ", "), report.outputLoudness, report.truePeak))
+      print("\(midi): " + (try audio.export(score, master: !raw)))
     }
   }
 }
