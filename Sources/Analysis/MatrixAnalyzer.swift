@@ -115,7 +115,6 @@ enum MatrixAnalyzer {
     // Spectrum.
     var eigenvalues: [Double]
     var singularValues: [Double]
-    let n = Swift.min(rows, cols)
     if options.method == .exact {
       singularValues = try whole.isEmpty ? [] : Linalg.singularValues(whole, rows: rows, cols: cols)
       eigenvalues = singularValues.map { $0 * $0 }
@@ -131,7 +130,6 @@ enum MatrixAnalyzer {
       eigenvalues = ascending.reversed()
       singularValues = eigenvalues.map { $0.squareRoot() }
     }
-    _ = n
 
     // Second pass: histogram over [min, max] and the near-zero count.
     let lower = moments.count > 0 ? moments.minimum : 0

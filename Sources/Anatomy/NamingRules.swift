@@ -89,9 +89,6 @@ enum NamingRules {
       Rule("rotary_emb.inv_freq", .buffer, .other),
       Rule("attn.masked_bias", .buffer, .other),
     ]
-    if family == .bert || !isGGUF {
-      // GGUF's `ffn_norm` is the pre-MLP norm too; nothing else to add.
-    }
     rules.sort { $0.suffix.count > $1.suffix.count }
     return rules
   }

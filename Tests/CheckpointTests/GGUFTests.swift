@@ -158,12 +158,10 @@ struct GGUFTests {
   }
 
   @Test func boolMustBeZeroOrOne() {
-    var bytes = Self.valid().bytes()
-    // Rewrite the type of general.alignment's value (u32 = 4) into bool (7) with value 2:
-    // simpler to build a fresh file with a bool whose byte is 2.
+    // A u8 metadata value of 2 whose type field is then rewritten to bool (7).
     var b = GGUFBuilder()
     b.metadata = [("flag", .u8(2))]
-    bytes = b.bytes()
+    var bytes = b.bytes()
     // key "flag" = 8-byte length + 4 bytes; then the type field.
     let typeOffset = 24 + 8 + 4
     bytes[typeOffset] = 7

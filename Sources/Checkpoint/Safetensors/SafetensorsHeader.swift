@@ -96,7 +96,6 @@ public struct SafetensorsHeader: Sendable, Hashable {
       }
       guard totalBits % 8 == 0 else { throw fail(.subByteMisaligned, tensor: name) }
       entries.append((name, dtype, shape, begin, end))
-      _ = totalBits
     }
 
     // Offsets must tile [0, dataLength) exactly: sort by begin and walk.

@@ -79,7 +79,7 @@ public struct HouseComposer: Composer {
           let units = Mapping(source: "", normalize: .zscore).normalized(rows.map(\.value))
           let tones = a.voiced(chord, part: "Bass")
           for (k, row) in rows.enumerated() {
-            let onset = start + Double(k) * 0.5 + 0.5 * (k % 2 == 0 ? 0 : 0)
+            let onset = start + Double(k) * 0.5
             guard k % 2 == 1 || units[k] > 0.6 else { continue }  // off-beats, plus strong rows
             let tone = tones[min(tones.count - 1, Int(units[k] * Double(tones.count)))]
             let octave = units[k] > 0.85 ? 12 : 0
