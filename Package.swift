@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "Score", targets: ["Score"]),
     .library(name: "StandardMIDI", targets: ["StandardMIDI"]),
     .library(name: "MusicXML", targets: ["MusicXML"]),
+    .library(name: "Synthesis", targets: ["Synthesis"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,7 +49,8 @@ let package = Package(
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: swiftSettings),
-    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
+    .target(name: "Synthesis", swiftSettings: swiftSettings),
+    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: swiftSettings),
     .target(
       name: "Compose",
       dependencies: ["Analysis", "Score", "Theory", .product(name: "Yams", package: "Yams")],
@@ -58,7 +60,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -76,6 +78,7 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(name: "CompareTests", dependencies: ["Compare", "Analysis", "Anatomy", "Checkpoint", "Score", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Score", "AudioFile", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "SynthesisTests", dependencies: ["Synthesis"], swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a 3-minute, 10-part General MIDI test score (180.0 s at 124 BPM) with mido:
-drums, bass, an acid line with pitch bends, piano chords, string and choir pads, brass stabs,
+drums, bass, an acid line (GM 38, the built-in TB-303), piano chords, string and choir pads, brass stabs,
 a square lead, a voice lead and harp arpeggios. Benchmark tooling only.
 Usage: make_test_midi.py OUT.mid"""
 import sys
@@ -51,7 +51,7 @@ for b in range(bars):
     for k in range(8): lead.append((s + k * beat // 2, beat // 2 - 10, root + 24 + scale[(k + b) % 7], 80))
     voice.append((s, 2 * beat, root + 19, 70)); voice.append((s + 2 * beat, 2 * beat, root + 17, 70))
     for k in range(16): harp.append((s + k * beat // 4, beat // 2, root + 12 + scale[k % 7] + 12 * (k // 7), 65))
-for name, ch, prog, ev in [("Drums", 9, 0, drums), ("Bass", 1, 33, bass), ("Acid", 2, 87, acid), ("Piano", 3, 0, piano),
+for name, ch, prog, ev in [("Drums", 9, 0, drums), ("Bass", 1, 33, bass), ("Acid", 2, 38, acid), ("Piano", 3, 0, piano),
                            ("Strings", 4, 48, strings), ("Choir", 5, 52, choir), ("Brass", 6, 61, brass),
                            ("Lead", 7, 80, lead), ("Voice", 8, 53, voice), ("Harp", 10, 46, harp)]:
     track(name, ch, prog, ev)

@@ -3,10 +3,10 @@ public import Score
 
 /// Renders, masters and writes a score: the mix (and, on request, one file per part).
 public struct AudioExport: Sendable {
-  public var renderer: FluidSynthRenderer
+  public var renderer: any ScoreRenderer
   public var mastering: Mastering
 
-  public init(renderer: FluidSynthRenderer, mastering: Mastering = Mastering()) {
+  public init(renderer: any ScoreRenderer, mastering: Mastering = Mastering()) {
     self.renderer = renderer
     self.mastering = mastering
   }
@@ -32,14 +32,20 @@ public struct AudioExport: Sendable {
     _ score: Score, to paths: [String], bitDepth: Int, stemDirectory: String? = nil, master: Bool = true
   ) throws -> Mastering.Report {
     let sampleRate = Int(renderer.sampleRate)
-    var mix = try renderer.render(score)
-    let report =
-      master
-      ? mastering.apply(&mix, channels: 2, sampleRate: renderer.sampleRate)
-      : Mastering.Report(
-        inputLoudness: LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate),
-        outputLoudness: LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate),
-        truePeak: TruePeak.level(mix, channels: 2), gain: 1)
+    let clock = ContinuousClock()
+    let started = clock.now
+    var mix = try renderer.render(score, only: nil)
+    let elapsed = started.duration(to: clock.now)
+    let renderSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    var report: Mastering.Report
+    if master {
+      report = mastering.apply(&mix, channels: 2, sampleRate: renderer.sampleRate)
+    } else {
+      let loudness = LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate)
+      report = Mastering.Report(inputLoudness: loudness, outputLoudness: loudness, truePeak: TruePeak.level(mix, channels: 2), gain: 1)
+    }
+    report.duration = Double(mix.count / 2) / renderer.sampleRate
+    report.renderSeconds = renderSeconds
     for path in paths {
       guard let format = Self.format(for: path, bitDepth: bitDepth) else {
         throw AudioFileError(path: path, reason: "bit depth \(bitDepth) is not available for this format (WAV: 16, 24, 32; FLAC: 16, 24)")

@@ -23,6 +23,10 @@ public struct Mastering: Sendable {
     public var outputLoudness: Double
     public var truePeak: Double
     public var gain: Double
+    /// Seconds of audio rendered, and wall-clock seconds the renderer took (set by
+    /// ``AudioExport``; 0 otherwise).
+    public var duration = 0.0
+    public var renderSeconds = 0.0
   }
 
   /// DC blocker y[n] = x[n] − x[n−1] + R·y[n−1], R = e^(−2π·10 Hz/fs): removes FluidSynth's

@@ -32,25 +32,46 @@ public enum TruePeak {
   }()
 
   /// For every frame, the largest absolute value of the oversampled signal around it (over all
-  /// channels): a per-sample true-peak detector for the limiter.
+  /// channels): a per-sample true-peak detector for the limiter. Eight frames at a time: each
+  /// channel is copied once into a zero-padded buffer, so the taps need no bounds tests.
   public static func detector(_ samples: [Float], channels: Int) -> [Float] {
-    let frames = samples.count / max(1, channels)
-    var out = [Float](repeating: 0, count: frames)
+    let channels = max(1, channels)
+    let frames = samples.count / channels
+    let lanes = 8
+    let padded = (frames + lanes - 1) / lanes * lanes
+    var out = [Float](repeating: 0, count: padded)
     let delay = tapsPerPhase / 2
+    // coefficients[p * tapsPerPhase + k]
+    let coefficients = phases.flatMap { $0.map { Float($0) } }
+    // x[j] = channel sample j − tapsPerPhase, zero outside the signal.
+    var x = [Float](repeating: 0, count: padded + 2 * tapsPerPhase + lanes)
     for ch in 0..<channels {
-      for n in 0..<frames {
-        var peak = abs(Double(samples[n * channels + ch]))
-        for phase in phases {
-          var acc = 0.0
-          for k in 0..<tapsPerPhase {
-            let i = n + delay - k
-            if i >= 0 && i < frames { acc += phase[k] * Double(samples[i * channels + ch]) }
+      for n in 0..<frames { x[n + tapsPerPhase] = samples[n * channels + ch] }
+      x.withUnsafeBufferPointer { xb in
+        out.withUnsafeMutableBufferPointer { ob in
+          guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
+          let raw = UnsafeRawPointer(xp)
+          func load(_ j: Int) -> SIMD8<Float> { raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) }
+          for n in stride(from: 0, to: padded, by: lanes) {
+            let centre = load(n + tapsPerPhase)
+            var peak = centre.replacing(with: -centre, where: centre .< 0)
+            for p in 0..<factor {
+              var acc = SIMD8<Float>(repeating: 0)
+              for k in 0..<tapsPerPhase {
+                // input sample n + delay − k sits at x[n + delay − k + tapsPerPhase]
+                acc += coefficients[p * tapsPerPhase + k] * load(n + delay - k + tapsPerPhase)
+              }
+              acc.replace(with: -acc, where: acc .< 0)
+              peak.replace(with: acc, where: acc .> peak)
+            }
+            let previous = UnsafeMutableRawPointer(op).loadUnaligned(fromByteOffset: n * 4, as: SIMD8<Float>.self)
+            peak.replace(with: previous, where: previous .> peak)
+            UnsafeMutableRawPointer(op).storeBytes(of: peak, toByteOffset: n * 4, as: SIMD8<Float>.self)
           }
-          peak = max(peak, abs(acc))
         }
-        out[n] = max(out[n], Float(peak))
       }
     }
+    out.removeLast(padded - frames)
     return out
   }
 

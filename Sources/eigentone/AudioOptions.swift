@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Compose
 import Render
 import Score
+import Synthesis
 
 /// The audio outputs shared by `compose`, `compare` and `render`.
 struct AudioOptions: ParsableArguments {
@@ -10,6 +12,13 @@ struct AudioOptions: ParsableArguments {
 
   @Option(help: "Render to this FLAC file.")
   var flac: String?
+
+  @Option(help: "The renderer: fluidsynth (a General MIDI soundfont) or builtin (Eigentone's own synthesizer: Karplus-Strong strings, FM, a TB-303, 808/909 drums, supersaw).")
+  var renderer: RendererChoice = .fluidsynth
+
+  enum RendererChoice: String, ExpressibleByArgument, CaseIterable {
+    case fluidsynth, builtin
+  }
 
   @Option(help: "The soundfont (.sf2); default: $EIGENTONE_SOUNDFONT, then Debian's FluidR3_GM or TimGM6mb.")
   var soundfont: String?
@@ -29,19 +38,47 @@ struct AudioOptions: ParsableArguments {
     if flac != nil && bitDepth == 32 { throw ValidationError("FLAC holds 16 or 24 bits; use --bit-depth 16 or 24") }
   }
 
-  /// The exporter for these options (the soundfont resolved).
-  func exporter() throws -> AudioExport {
+  /// The exporter for these options (the soundfont resolved). `reverb` is the room of the
+  /// built-in synthesizer (a genre's preset may set it).
+  func exporter(reverb: Freeverb.Settings? = nil) throws -> AudioExport {
+    if renderer == .builtin {
+      return AudioExport(renderer: reverb.map { BuiltinRenderer(sampleRate: Double(sampleRate), reverb: $0) } ?? BuiltinRenderer(sampleRate: Double(sampleRate)))
+    }
     guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: ProcessInfo.processInfo.environment) else {
       throw ValidationError("no soundfont found: pass --soundfont or install fluid-soundfont-gm (scripts/bootstrap does)")
     }
     return AudioExport(renderer: FluidSynthRenderer(soundFont: font, sampleRate: Double(sampleRate)))
   }
 
+  /// Throws before anything is written when the score cannot be rendered as asked (a part
+  /// naming a built-in patch that does not exist).
+  func check(_ score: Score) throws {
+    guard renderer == .builtin, !paths.isEmpty else { return }
+    for track in score.tracks { _ = try BuiltinRenderer.patch(for: track) }
+  }
+
   /// Renders `score` to the requested files; returns a summary, or "" when none was asked for.
-  func export(_ score: Score, stems: String? = nil, master: Bool = true) throws -> String {
+  func export(_ score: Score, stems: String? = nil, master: Bool = true, reverb: Freeverb.Settings? = nil) throws -> String {
     guard !paths.isEmpty || stems != nil else { return "" }
     if let stems { try FileManager.default.createDirectory(atPath: stems, withIntermediateDirectories: true) }
-    let report = try exporter().export(score, to: paths, bitDepth: bitDepth, stemDirectory: stems, master: master)
+    let report = try exporter(reverb: reverb).export(score, to: paths, bitDepth: bitDepth, stemDirectory: stems, master: master)
+    // The renderer's speed goes to stderr, so stdout stays the same run after run.
+    let speed = report.renderSeconds > 0 ? report.duration / report.renderSeconds : 0
+    FileHandle.standardError.write(
+      Data(String(format: "%@ renderer: %.1f s of audio in %.2f s (%.1f× realtime)\n", renderer.rawValue, report.duration, report.renderSeconds, speed).utf8))
     return String(format: "%.1f LUFS, true peak %.1f dBTP → %@", report.outputLoudness, report.truePeak, paths.joined(separator: ", "))
+  }
+}
+
+extension Preset {
+  /// The built-in synthesizer's room from `settings.reverb_room`, `reverb_damping`,
+  /// `reverb_wet` (0…1 each), when the preset sets any of them.
+  var reverb: Freeverb.Settings? {
+    guard settings.keys.contains(where: { $0.hasPrefix("reverb_") }) else { return nil }
+    var room = Freeverb.Settings(room: 0.7, damping: 0.45, wet: 0.2)
+    room.room = min(1, max(0, setting("reverb_room", room.room)))
+    room.damping = min(1, max(0, setting("reverb_damping", room.damping)))
+    room.wet = min(1, max(0, setting("reverb_wet", room.wet)))
+    return room
   }
 }

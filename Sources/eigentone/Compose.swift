@@ -45,18 +45,11 @@ extension Eigentone {
 
     @OptionGroup var audio: AudioOptions
 
-    @Option(help: "The renderer: fluidsynth (General MIDI soundfont).")
-    var renderer: RendererChoice = .fluidsynth
-
     @Option(help: "Also write one audio file per part into this folder.")
     var stems: String?
 
     @Flag(help: "Recompute the portrait even when a cached one exists.")
     var noCache = false
-
-    enum RendererChoice: String, ExpressibleByArgument, CaseIterable {
-      case fluidsynth
-    }
 
     func validate() throws {
       if let key, Theory.Key(parsing: key) == nil { throw ValidationError("--key \"\(key)\" is not a key such as \"D dorian\" or \"F# minor\"") }
@@ -74,6 +67,7 @@ extension Eigentone {
       let portrait = try PortraitStore.portrait(for: checkpoint, options: AnalysisOptions(), useCache: !noCache)
       let context = CompositionContext(portrait: portrait, preset: presetValue, key: key.flatMap(Theory.Key.init(parsing:)), tempo: tempo)
       let score = try composerType.init().compose(context)
+      try audio.check(score)
       try MIDIFileWriter.write(score, to: output)
       if let provenance { try AtomicFile.write(Array(try score.provenanceJSON()), to: provenance) }
       if let musicxml { try MusicXMLWriter().write(score, to: musicxml) }
@@ -86,7 +80,7 @@ extension Eigentone {
           try MIDIFileWriter.write(score.excerpt(from: marker.beat, to: end, title: "\(score.title), \(marker.text)"), to: perLayer + "/\(name).mid")
         }
       }
-      let rendered = try audio.export(score, stems: stems)
+      let rendered = try audio.export(score, stems: stems, reverb: presetValue.reverb)
       let audioReport = rendered.isEmpty ? "" : "; audio " + rendered
       let notes = score.tracks.reduce(0) { $0 + $1.writtenNotes().count }
       let seconds = score.seconds(atBeat: score.length)

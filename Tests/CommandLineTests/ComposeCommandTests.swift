@@ -71,6 +71,37 @@ struct ComposeCommandTests {
   }
 }
 
+@Suite("eigentone compose --renderer builtin")
+struct BuiltinRendererCommandTests {
+  /// Acid through the built-in TB-303 and 909: a mastered FLAC, and the speed on stderr.
+  @Test func acidThroughTheBuiltinSynthesizer() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let r = try CommandRunner.eigentone(
+      ["compose", "acid", Repository.miniLM, "-o", out.file("a.mid"), "--flac", out.file("a.flac"), "--renderer", "builtin", "--bit-depth", "16"],
+      environment: CommandRunner.environment(cache: cache.path))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("audio -14.") && r.stdout.contains("true peak -1."), "\(r.stdout)")
+    #expect(r.stderr.contains("builtin renderer: ") && r.stderr.contains("realtime"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out.file("a.flac"))).starts(with: Array("fLaC".utf8)))
+  }
+
+  /// A preset part naming a patch that does not exist: one line naming it, nothing written.
+  @Test func unknownPatchWritesNothing() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory()
+    let text = try String(contentsOfFile: Repository.root + "/Compositions/acid.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "patch: tb303", with: "patch: theremin")
+    let preset = dir.write("odd.yaml", text: text)
+    let out = try CommandRunner.eigentone(
+      ["compose", "acid", Repository.miniLM, "-o", dir.file("x.mid"), "--wav", dir.file("x.wav"), "--renderer", "builtin", "--preset", preset])
+    #expect(out.status != 0)
+    #expect(out.stderr.split(separator: "\n").count == 1)
+    #expect(out.stderr.contains("part \"Acid\" names the built-in patch \"theremin\", which does not exist"), "\(out.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("x.mid")) && !FileManager.default.fileExists(atPath: dir.file("x.wav")))
+  }
+}
+
 @Suite("eigentone render")
 struct RenderCommandTests {
   @Test func rendersAComposedFile() throws {

@@ -54,17 +54,9 @@ struct RenderTests {
     #expect(abs(ours - theirs) <= 0.3, "ours \(ours) pyloudnorm \(theirs)")
   }
 
-  static var percussive: Score {
-    var s = Score(title: "Hits", tempos: [Score.Tempo(beat: 0, bpm: 120)])
-    s.tracks = [Track(name: "Drums", channel: 9, isDrum: true, notes: (0..<16).map { Note(onset: Double($0) * 0.5, duration: 0.1, pitch: 37, velocity: 110) })]
-    return s
-  }
-
-  /// A FluidSynth render of sixteen drum hits has sixteen onsets, where the score puts them.
-  @Test func percussiveRenderHasTheRightOnsets() throws {
-    try #require(FileManager.default.fileExists(atPath: Self.soundFont), "run scripts/bootstrap to install the soundfonts")
-    let audio = try FluidSynthRenderer(soundFont: Self.soundFont).render(Self.percussive)
-    let hop = 256
+  /// Onsets (seconds, of the hop after the rise) of a stereo render: frames whose left-channel
+  /// energy jumps 4× over the previous hop and above 5 % of the loudest, at least 50 ms apart.
+  static func onsets(_ audio: [Float], hop: Int) -> [Double] {
     let frames = audio.count / 2
     var energies: [Double] = [0]  // silence before the first frame, so a hit at 0 counts
     for start in stride(from: 0, to: frames - hop, by: hop) {
@@ -82,6 +74,21 @@ struct RenderTests {
         lastOnset = t
       }
     }
+    return onsets
+  }
+
+  static var percussive: Score {
+    var s = Score(title: "Hits", tempos: [Score.Tempo(beat: 0, bpm: 120)])
+    s.tracks = [Track(name: "Drums", channel: 9, isDrum: true, notes: (0..<16).map { Note(onset: Double($0) * 0.5, duration: 0.1, pitch: 37, velocity: 110) })]
+    return s
+  }
+
+  /// A FluidSynth render of sixteen drum hits has sixteen onsets, where the score puts them.
+  @Test func percussiveRenderHasTheRightOnsets() throws {
+    try #require(FileManager.default.fileExists(atPath: Self.soundFont), "run scripts/bootstrap to install the soundfonts")
+    let audio = try FluidSynthRenderer(soundFont: Self.soundFont).render(Self.percussive)
+    let hop = 256
+    let onsets = Self.onsets(audio, hop: hop)
     #expect(onsets.count == 16, "onsets at \(onsets)")
     // Frame k + 1 of `energies` starts at sample k·hop.
     for (k, t) in onsets.enumerated() { #expect(abs(t - Double(hop) / 44_100 - Double(k) * 0.25) < 0.015, "onset \(k) at \(t)") }
