@@ -100,20 +100,25 @@ public struct Freeverb: Sendable {
             positions[ch * 8 + c] = index[c]
             states[ch * 8 + c] = state[c]
           }
-          for a in 0..<4 {
-            let line = 16 + ch * 4 + a
-            let b = memory + offsets[line], n = lengths[line]
-            var index = positions[line]
-            for i in 0..<count {
-              let input = wet[out + i]
-              let delayed = b[index]
-              wet[out + i] = delayed - input
-              b[index] = input + delayed * 0.5
-              index += 1
-              if index == n { index = 0 }
-            }
-            positions[line] = index
+        }
+        // The allpasses, left and right interleaved: two independent chains per sample.
+        for a in 0..<4 {
+          let lineL = 16 + a, lineR = 20 + a
+          let bl = memory + offsets[lineL], br = memory + offsets[lineR]
+          let nl = lengths[lineL], nr = lengths[lineR]
+          var il = positions[lineL], ir = positions[lineR]
+          for i in 0..<count {
+            let inL = wet[i], inR = wet[count + i]
+            let dl = bl[il], dr = br[ir]
+            wet[i] = dl - inL
+            wet[count + i] = dr - inR
+            bl[il] = inL + dl * 0.5
+            br[ir] = inR + dr * 0.5
+            il = il + 1 == nl ? 0 : il + 1
+            ir = ir + 1 == nr ? 0 : ir + 1
           }
+          positions[lineL] = il
+          positions[lineR] = ir
         }
       }
       for i in 0..<count {
