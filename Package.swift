@@ -50,6 +50,8 @@ let package = Package(
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: swiftSettings),
     .target(name: "Synthesis", swiftSettings: swiftSettings),
+    .target(name: "Tokenizer", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
+    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: swiftSettings),
     .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: swiftSettings),
     .target(
       name: "Compose",
@@ -60,7 +62,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -79,6 +81,10 @@ let package = Package(
     .testTarget(name: "CompareTests", dependencies: ["Compare", "Analysis", "Anatomy", "Checkpoint", "Score", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "RenderTests", dependencies: ["Render", "Score", "AudioFile", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis"], swiftSettings: swiftSettings),
+    .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -58,6 +58,37 @@ public enum Linalg {
     return c
   }
 
+  /// Row-major `C = A·Bᵀ` in single precision (`A`: `m × k`, `B`: `n × k`, `C`: `m × n`), by
+  /// `sgemm`: a batch of `m` vectors through a weight matrix stored as PyTorch stores it
+  /// (output rows × input columns).
+  public static func multiplyTransposed(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, m: Int, k: Int, n: Int, into c: UnsafeMutablePointer<Float>
+  ) {
+    guard m > 0, n > 0, k > 0 else { return }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 0, c, Int32(n))
+  }
+
+  /// Row-major `C = A·B` in single precision (`A`: `m × k`, `B`: `k × n`): GPT-2's Conv1D
+  /// layout (input rows × output columns).
+  public static func multiply(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, m: Int, k: Int, n: Int, into c: UnsafeMutablePointer<Float>
+  ) {
+    guard m > 0, n > 0, k > 0 else { return }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+  }
+
+  /// General single-precision `C = op(A)·op(B)` with explicit leading dimensions (row-major), for
+  /// working on strided slices such as one attention head inside a `[tokens × heads·D]` array.
+  public static func sgemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, beta: Float = 0
+  ) {
+    guard m > 0, n > 0, k > 0 else { return }
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a,
+      Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
   /// The OpenBLAS build configuration string (for diagnostics).
   public static var configuration: String {
     guard let c = openblas_get_config() else { return "unknown" }

@@ -14,6 +14,9 @@ public enum Repository {
   /// The default MiniLM folder, installed by scripts/bootstrap.
   public static let miniLM = root + "/models/all-minilm-l6-v2"
 
+  /// GPT-2's tokenizer files, installed by scripts/bootstrap.
+  public static let gpt2Tokenizer = root + "/models/gpt2-tokenizer"
+
   /// Whether `scripts/bootstrap` has installed the default models.
   public static var modelsInstalled: Bool {
     FileManager.default.fileExists(atPath: smolLM2)

@@ -1,0 +1,81 @@
+import Checkpoint
+
+extension LanguageModel {
+  /// `x · Wᵀ` for the layer's matrix `part` of shape [output, input].
+  func project(_ x: [Float], _ l: Int, _ part: String, _ shape: [Int], tokens: Int) throws(InferenceError) -> [Float] {
+    try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
+  }
+
+  func llamaForward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
+    let T = tokens.count, d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
+    var x = try embeddingRows(tokens, name: names.embedding)
+    var states = [x]
+    var attention: [[Float]] = []
+    for l in 0..<layers {
+      let n1 = try weight(names.layer(l, "attn_norm"), [d])
+      let h = Kernels.rmsNorm(x, n1, width: d, epsilon: epsilon)
+      var q = try project(h, l, "q", [H * D, d], tokens: T)
+      var k = try project(h, l, "k", [G * D, d], tokens: T)
+      let v = try project(h, l, "v", [G * D, d], tokens: T)
+      Kernels.rope(&q, tokens: T, heads: H, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
+      Kernels.rope(&k, tokens: T, heads: G, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
+      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, tokens: T, heads: H, kvHeads: G, headDim: D)
+      attention.append(p)
+      let o = try project(mixed, l, "o", [d, H * D], tokens: T)
+      for i in x.indices { x[i] += o[i] }
+      let n2 = try weight(names.layer(l, "ffn_norm"), [d])
+      let h2 = Kernels.rmsNorm(x, n2, width: d, epsilon: epsilon)
+      guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
+      let f = gateInfo.shape.first ?? 0
+      let gate = try project(h2, l, "gate", [f, d], tokens: T)
+      let up = try project(h2, l, "up", [f, d], tokens: T)
+      var a = [Float](repeating: 0, count: T * f)
+      for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
+      let down = try project(a, l, "down", [d, f], tokens: T)
+      for i in x.indices { x[i] += down[i] }
+      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
+      states.append(x)
+    }
+    let last = Array(x[((T - 1) * d)...])
+    let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
+    return ForwardPass(tokens: tokens, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, logits: try logits(normed))
+  }
+
+  func gpt2Forward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
+    let T = tokens.count, d = hiddenSize, H = heads, D = headDimension
+    var x = try embeddingRows(tokens, name: names.embedding)
+    if let positions = names.positions {
+      let p = try embeddingRows(Array(0..<T), name: positions)
+      for i in x.indices { x[i] += p[i] }
+    }
+    var states = [x]
+    var attention: [[Float]] = []
+    func w(_ l: Int, _ part: String, _ shape: [Int]) throws(InferenceError) -> [Float] { try weight(names.layer(l, part), shape) }
+    for l in 0..<layers {
+      let h = Kernels.layerNorm(x, try w(l, "ln_1.weight", [d]), try w(l, "ln_1.bias", [d]), width: d, epsilon: epsilon)
+      let qkv = Kernels.conv1D(h, try w(l, "attn.c_attn.weight", [d, 3 * d]), try w(l, "attn.c_attn.bias", [3 * d]), tokens: T, input: d, output: 3 * d)
+      var q = [Float](repeating: 0, count: T * d), k = q, v = q
+      for t in 0..<T {
+        for i in 0..<d {
+          q[t * d + i] = qkv[t * 3 * d + i]
+          k[t * d + i] = qkv[t * 3 * d + d + i]
+          v[t * d + i] = qkv[t * 3 * d + 2 * d + i]
+        }
+      }
+      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, tokens: T, heads: H, kvHeads: H, headDim: D)
+      attention.append(p)
+      let o = Kernels.conv1D(mixed, try w(l, "attn.c_proj.weight", [d, d]), try w(l, "attn.c_proj.bias", [d]), tokens: T, input: d, output: d)
+      for i in x.indices { x[i] += o[i] }
+      let h2 = Kernels.layerNorm(x, try w(l, "ln_2.weight", [d]), try w(l, "ln_2.bias", [d]), width: d, epsilon: epsilon)
+      var f = Kernels.conv1D(h2, try w(l, "mlp.c_fc.weight", [d, 4 * d]), try w(l, "mlp.c_fc.bias", [4 * d]), tokens: T, input: d, output: 4 * d)
+      for i in f.indices { f[i] = Kernels.geluNew(f[i]) }
+      let down = Kernels.conv1D(f, try w(l, "mlp.c_proj.weight", [4 * d, d]), try w(l, "mlp.c_proj.bias", [d]), tokens: T, input: 4 * d, output: d)
+      for i in x.indices { x[i] += down[i] }
+      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
+      states.append(x)
+    }
+    let last = Array(x[((T - 1) * d)...])
+    let normed = Kernels.layerNorm(last, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
+    return ForwardPass(tokens: tokens, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, logits: try logits(normed))
+  }
+}

@@ -1,0 +1,219 @@
+public import Checkpoint
+import Linalg
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A causal language model ready to run on the CPU: the Llama family (SmolLM2, Llama, Mistral,
+/// Qwen 2 without biases) from GGUF or Hugging Face names, and GPT-2. Weights stay in the
+/// checkpoint's memory map and are decoded one matrix at a time as the pass reaches them, so
+/// memory holds one layer's weights in f32 plus the activations, never the model.
+public struct LanguageModel: Sendable {
+  public enum Architecture: String, Sendable, Hashable, Codable {
+    case llama, gpt2
+  }
+
+  /// How rotary embeddings pair the dimensions of a head.
+  enum Rotary: Sendable, Hashable {
+    /// (2i, 2i+1): llama.cpp's layout; GGUF stores q and k permuted for it.
+    case interleaved
+    /// (i, i + D/2): Hugging Face's "rotate half".
+    case halves
+  }
+
+  public let checkpoint: Checkpoint
+  public let architecture: Architecture
+  public let layers: Int
+  public let hiddenSize: Int
+  public let heads: Int
+  public let keyValueHeads: Int
+  public let headDimension: Int
+  public let vocabularySize: Int
+  /// Longest prompt, tokens.
+  public let contextLength: Int
+  let epsilon: Float
+  let ropeBase: Double
+  let rotary: Rotary
+  let names: Names
+
+  /// Tensor names of one naming scheme.
+  struct Names: Sendable {
+    var embedding: String
+    var positions: String? = nil
+    var finalNorm: String
+    var finalNormBias: String? = nil
+    var output: String?
+    var layer: @Sendable (Int, String) -> String
+  }
+
+  public init(checkpoint: Checkpoint) throws(InferenceError) {
+    self.checkpoint = checkpoint
+    let m = checkpoint.metadata
+    func config(_ key: String) -> JSONValue? { checkpoint.config?[key] }
+    func has(_ name: String) -> Bool { checkpoint.tensor(named: name) != nil }
+    func require(_ what: String, _ value: Int?) throws(InferenceError) -> Int {
+      guard let value, value > 0 else { throw .missingHyperparameter(what) }
+      return value
+    }
+    if has("blk.0.attn_q.weight") {
+      // GGUF, llama.cpp names.
+      let arch = m["general.architecture"]?.stringValue ?? "llama"
+      guard ["llama", "mistral", "smollm", "granite"].contains(arch) else { throw .unsupportedArchitecture(arch) }
+      architecture = .llama
+      layers = try require("block count", m["\(arch).block_count"]?.intValue)
+      hiddenSize = try require("embedding length", m["\(arch).embedding_length"]?.intValue)
+      heads = try require("head count", m["\(arch).attention.head_count"]?.intValue)
+      keyValueHeads = m["\(arch).attention.head_count_kv"]?.intValue ?? heads
+      contextLength = m["\(arch).context_length"]?.intValue ?? 2048
+      epsilon = Float(m["\(arch).attention.layer_norm_rms_epsilon"]?.doubleValue ?? 1e-5)
+      ropeBase = m["\(arch).rope.freq_base"]?.doubleValue ?? 10_000
+      rotary = .interleaved
+      names = Names(
+        embedding: "token_embd.weight", finalNorm: "output_norm.weight", output: has("output.weight") ? "output.weight" : nil,
+        layer: { i, part in
+          let map = [
+            "attn_norm": "attn_norm", "q": "attn_q", "k": "attn_k", "v": "attn_v", "o": "attn_output", "ffn_norm": "ffn_norm",
+            "gate": "ffn_gate", "up": "ffn_up", "down": "ffn_down",
+          ]
+          return "blk.\(i).\(map[part] ?? part).weight"
+        })
+    } else if has("model.layers.0.self_attn.q_proj.weight") {
+      architecture = .llama
+      layers = try require("num_hidden_layers", config("num_hidden_layers")?.intValue)
+      hiddenSize = try require("hidden_size", config("hidden_size")?.intValue)
+      heads = try require("num_attention_heads", config("num_attention_heads")?.intValue)
+      keyValueHeads = config("num_key_value_heads")?.intValue ?? heads
+      contextLength = config("max_position_embeddings")?.intValue ?? 2048
+      epsilon = Float(config("rms_norm_eps")?.doubleValue ?? 1e-5)
+      ropeBase = config("rope_theta")?.doubleValue ?? 10_000
+      rotary = .halves
+      names = Names(
+        embedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight", output: has("lm_head.weight") ? "lm_head.weight" : nil,
+        layer: { i, part in
+          let map = [
+            "attn_norm": "input_layernorm", "q": "self_attn.q_proj", "k": "self_attn.k_proj", "v": "self_attn.v_proj",
+            "o": "self_attn.o_proj", "ffn_norm": "post_attention_layernorm", "gate": "mlp.gate_proj", "up": "mlp.up_proj",
+            "down": "mlp.down_proj",
+          ]
+          return "model.layers.\(i).\(map[part] ?? part).weight"
+        })
+    } else if has("h.0.attn.c_attn.weight") || has("transformer.h.0.attn.c_attn.weight") {
+      architecture = .gpt2
+      let prefix = has("h.0.attn.c_attn.weight") ? "" : "transformer."
+      let wte = checkpoint.tensor(named: prefix + "wte.weight")
+      layers = try require("n_layer", config("n_layer")?.intValue ?? Self.countLayers(checkpoint, prefix: prefix + "h."))
+      hiddenSize = try require("n_embd", config("n_embd")?.intValue ?? wte?.shape.last)
+      heads = try require("n_head", config("n_head")?.intValue ?? (hiddenSize % 64 == 0 ? hiddenSize / 64 : nil))
+      keyValueHeads = heads
+      contextLength = config("n_positions")?.intValue ?? checkpoint.tensor(named: prefix + "wpe.weight")?.shape.first ?? 1024
+      epsilon = Float(config("layer_norm_epsilon")?.doubleValue ?? 1e-5)
+      ropeBase = 0
+      rotary = .halves
+      names = Names(
+        embedding: prefix + "wte.weight", positions: prefix + "wpe.weight", finalNorm: prefix + "ln_f.weight",
+        finalNormBias: prefix + "ln_f.bias", output: nil, layer: { i, part in "\(prefix)h.\(i).\(part)" })
+    } else {
+      throw .unsupportedArchitecture(m["general.architecture"]?.stringValue ?? config("model_type")?.stringValue ?? "unknown")
+    }
+    guard hiddenSize % heads == 0, heads % keyValueHeads == 0 else { throw .missingHyperparameter("a head count that divides the hidden size") }
+    headDimension = hiddenSize / heads
+    guard let embedding = checkpoint.tensor(named: names.embedding), embedding.shape.count == 2, embedding.shape[1] == hiddenSize else {
+      throw .missingTensor(names.embedding)
+    }
+    vocabularySize = embedding.shape[0]
+  }
+
+  static func countLayers(_ checkpoint: Checkpoint, prefix: String) -> Int? {
+    var n = 0
+    while checkpoint.tensor(named: "\(prefix)\(n).ln_1.weight") != nil { n += 1 }
+    return n > 0 ? n : nil
+  }
+
+  /// Decodes a tensor and checks its shape.
+  func weight(_ name: String, _ shape: [Int]) throws(InferenceError) -> [Float] {
+    try withWeight(name, shape) { Array($0) }
+  }
+
+  /// Calls `body` with a tensor's values: straight from the memory map when it is stored as
+  /// aligned little-endian f32 (no copy), else decoded into a temporary array.
+  func withWeight<R>(_ name: String, _ shape: [Int], _ body: (UnsafeBufferPointer<Float>) throws(InferenceError) -> R) throws(InferenceError) -> R {
+    guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
+    guard t.shape == shape else { throw .wrongShape(name, expected: shape, found: t.shape) }
+    if t.dtype == .f32 {
+      let raw = checkpoint.files[t.fileIndex].bytes(t.byteRange)
+      if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: t.elementCount))
+      }
+    }
+    let values: [Float]
+    do { values = try checkpoint.decode(t) } catch { throw .decode(error.description) }
+    return try values.withUnsafeBufferPointer { (b: UnsafeBufferPointer<Float>) throws(InferenceError) -> R in try body(b) }
+  }
+
+  /// Rows `ids` of the token embedding.
+  func embeddingRows(_ ids: [Int], name: String) throws(InferenceError) -> [Float] {
+    guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
+    var out = [Float](repeating: 0, count: ids.count * hiddenSize)
+    for (k, id) in ids.enumerated() {
+      guard id >= 0 && id < t.rowCount else { throw .tokenOutOfRange(id, vocabulary: t.rowCount) }
+      do {
+        try out.withUnsafeMutableBufferPointer { b throws(CheckpointError) in
+          try checkpoint.decodeRows(t, rows: id..<(id + 1), into: UnsafeMutableBufferPointer(rebasing: b[(k * hiddenSize)...]))
+        }
+      } catch { throw .decode(error.description) }
+    }
+    return out
+  }
+
+  /// Logits of one normalised hidden vector against the output matrix (or the tied
+  /// embedding), streamed 4096 rows at a time.
+  func logits(_ h: [Float]) throws(InferenceError) -> [Float] {
+    let name = names.output ?? names.embedding
+    guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
+    var out = [Float](repeating: 0, count: t.rowCount)
+    if t.dtype == .f32 {
+      // Straight from the map, one matrix-vector product.
+      try withWeight(name, t.shape) { w in
+        h.withUnsafeBufferPointer { x in
+          out.withUnsafeMutableBufferPointer { o in
+            guard let wp = w.baseAddress, let xp = x.baseAddress, let op = o.baseAddress else { return }
+            Linalg.multiplyTransposed(xp, wp, m: 1, k: hiddenSize, n: t.rowCount, into: op)
+          }
+        }
+      }
+      return out
+    }
+    let block = 4096
+    var buffer = [Float](repeating: 0, count: block * hiddenSize)
+    var start = 0
+    while start < t.rowCount {
+      let n = min(block, t.rowCount - start)
+      do {
+        try buffer.withUnsafeMutableBufferPointer { b throws(CheckpointError) in try checkpoint.decodeRows(t, rows: start..<(start + n), into: b) }
+      } catch { throw .decode(error.description) }
+      buffer.withUnsafeBufferPointer { w in
+        h.withUnsafeBufferPointer { x in
+          out.withUnsafeMutableBufferPointer { o in
+            guard let wp = w.baseAddress, let xp = x.baseAddress, let op = o.baseAddress else { return }
+            Linalg.multiplyTransposed(xp, wp, m: 1, k: hiddenSize, n: n, into: op + start)
+          }
+        }
+      }
+      start += n
+    }
+    return out
+  }
+
+  /// Runs the prompt `tokens` through the model.
+  public func forward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
+    guard !tokens.isEmpty else { throw .emptyPrompt }
+    guard tokens.count <= contextLength else { throw .tooLong(tokens: tokens.count, limit: contextLength) }
+    switch architecture {
+    case .llama: return try llamaForward(tokens)
+    case .gpt2: return try gpt2Forward(tokens)
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Checkpoint
+import Foundation
+import Inference
+import Tokenizer
+
+extension Eigentone {
+  /// `eigentone next`: the model's most likely next tokens after a prompt.
+  struct Next: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run the model on a prompt and print the most likely next tokens.",
+      discussion: "A native forward pass (Llama family from GGUF or safetensors, GPT-2 from safetensors); the simplest check that a model really runs.")
+
+    @Argument(help: "The prompt.")
+    var prompt: String
+
+    @OptionGroup var source: ModelArgument
+
+    @Option(help: "How many tokens to list (1 to 100).")
+    var top = 5
+
+    @Flag(help: "Print a JSON array of {token, id, probability} objects.")
+    var json = false
+
+    @Flag(help: "Print the forward pass's time and speed on stderr (a second, warm pass).")
+    var timing = false
+
+    func validate() throws {
+      guard (1...100).contains(top) else { throw ValidationError("--top must be between 1 and 100") }
+      guard !prompt.isEmpty else { throw ValidationError("the prompt is empty") }
+      guard prompt.utf8.count <= 16_384 else { throw ValidationError("the prompt is longer than 16 KiB") }
+    }
+
+    func run() throws {
+      let checkpoint = try source.open()
+      let model = try LanguageModel(checkpoint: checkpoint)
+      let tokenizer = try Self.tokenizer(for: checkpoint)
+      let tokens = tokenizer.encode(prompt)
+      // With --timing, a first pass pages the weights in; the second is timed (the comparison
+      // is with a framework that holds its weights in memory).
+      if timing { _ = try model.forward(tokens) }
+      let clock = ContinuousClock()
+      let started = clock.now
+      let pass = try model.forward(tokens)
+      if timing {
+        let d = started.duration(to: clock.now)
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        FileHandle.standardError.write(Data(String(format: "forward pass: %d tokens in %.3f s (%.0f tokens/s)\n", tokens.count, seconds, Double(tokens.count) / seconds).utf8))
+      }
+      let best = pass.top(top)
+      if json {
+        struct Entry: Encodable {
+          var token: String
+          var id: Int
+          var probability: Double
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let entries = best.map { Entry(token: tokenizer.text(of: $0.token), id: $0.token, probability: $0.probability) }
+        print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+      } else {
+        print("\(tokens.count) prompt tokens, \(model.architecture.rawValue), \(model.layers) layers")
+        for (rank, entry) in best.enumerated() {
+          print(String(format: "%3d  %6.2f%%  %6d  ", rank + 1, entry.probability * 100, entry.token) + tokenizer.text(of: entry.token).debugDescription)
+        }
+      }
+    }
+
+    /// The model's tokenizer; GPT-2 checkpoints without one use the bundled GPT-2 files.
+    static func tokenizer(for checkpoint: Checkpoint) throws -> BytePairTokenizer {
+      let resolver = ModelResolver.standard(environment: ProcessInfo.processInfo.environment)
+      let fallback = resolver.modelDirectories.map { $0 + "/gpt2-tokenizer" }.first { FileManager.default.fileExists(atPath: $0 + "/encoder.json") }
+      return try BytePairTokenizer.forModel(checkpoint, gpt2Fallback: fallback)
+    }
+  }
+}

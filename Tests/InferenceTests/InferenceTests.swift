@@ -1,0 +1,79 @@
+import Checkpoint
+import Foundation
+import Inference
+import Testing
+import Tokenizer
+import _TestSupport
+
+@Suite("forward pass")
+struct InferenceTests {
+  static let fixtures = Bundle.module.resourcePath! + "/Fixtures"
+
+  struct Expected: Decodable {
+    var tokens: [Int]
+    var hidden_states: [[Double]]
+    var attention: [[Double]]
+    var logits: [Double]
+  }
+
+  static func expected(_ name: String) throws -> Expected {
+    let data = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/expected.json"))
+    return try #require(try JSONDecoder().decode([String: Expected].self, from: data)[name])
+  }
+
+  /// Largest |ours − theirs| / max|theirs| over a vector.
+  static func relativeError(_ ours: [Float], _ theirs: [Double]) -> Double {
+    let scale = max(theirs.map(abs).max() ?? 1, 1e-12)
+    return zip(ours, theirs).map { abs(Double($0) - $1) }.max().map { $0 / scale } ?? .infinity
+  }
+
+  /// Every layer's hidden states, every head's attention and the logits agree with an
+  /// independent numpy implementation (Tests/Tooling/make_inference_fixtures.py) to 1e-4
+  /// relative: GPT-2 (Conv1D, learned positions, gelu_new), Llama with Hugging Face names
+  /// (rotate-half RoPE, GQA, SwiGLU) and the same Llama as llama.cpp stores it in GGUF (q/k
+  /// permuted, interleaved RoPE).
+  @Test(arguments: [("gpt2", "gpt2-tiny"), ("llama", "llama-tiny"), ("llama", "llama-tiny.gguf")])
+  func matchesNumpy(_ c: (String, String)) throws {
+    let expected = try Self.expected(c.0)
+    let resolver = ModelResolver(environment: [:])
+    let model = try LanguageModel(checkpoint: try resolver.openPath(Self.fixtures + "/" + c.1))
+    let pass = try model.forward(expected.tokens)
+    #expect(pass.hiddenStates.count == expected.hidden_states.count)
+    for (l, (ours, theirs)) in zip(pass.hiddenStates, expected.hidden_states).enumerated() {
+      let e = Self.relativeError(ours, theirs)
+      #expect(e < 1e-4, "\(c.1) hidden state \(l): relative error \(e)")
+    }
+    for (l, (ours, theirs)) in zip(pass.attention, expected.attention).enumerated() {
+      #expect(Self.relativeError(ours, theirs) < 1e-4, "\(c.1) attention \(l)")
+    }
+    #expect(Self.relativeError(pass.logits, expected.logits) < 1e-4, "\(c.1) logits")
+  }
+
+  /// The real SmolLM2 (4-bit GGUF) ranks " Paris" first after "The capital of France is".
+  @Test func smolLM2KnowsParis() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap")
+    let checkpoint = try Checkpoint.openGGUF(at: Repository.smolLM2)
+    let tokenizer = try BytePairTokenizer.gguf(checkpoint)
+    let pass = try LanguageModel(checkpoint: checkpoint).forward(tokenizer.encode("The capital of France is"))
+    let best = pass.top(3)
+    #expect(tokenizer.text(of: best[0].token) == " Paris", "\(best.map { (tokenizer.text(of: $0.token), $0.probability) })")
+    #expect(best[0].probability > 0.5)
+    #expect(pass.hiddenStates.count == 31 && pass.attention.count == 30)
+    // Attention rows are distributions.
+    let T = pass.tokens.count
+    for t in 0..<T {
+      let row = (0..<T).map { pass.attention[12][(0 * T + t) * T + $0] }
+      #expect(abs(row.reduce(0, +) - 1) < 1e-5)
+    }
+  }
+
+  @Test func badInputs() throws {
+    let model = try LanguageModel(checkpoint: try ModelResolver(environment: [:]).openPath(Self.fixtures + "/gpt2-tiny"))
+    #expect(throws: InferenceError.emptyPrompt) { try model.forward([]) }
+    #expect(throws: InferenceError.tokenOutOfRange(64, vocabulary: 64)) { try model.forward([1, 64]) }
+    #expect(throws: InferenceError.tooLong(tokens: 33, limit: 32)) { try model.forward(Array(repeating: 1, count: 33)) }
+    let bert = TemporaryDirectory()
+    let path = try SyntheticModels.write(SyntheticModels.bert(), to: bert)
+    #expect(throws: InferenceError.self) { try LanguageModel(checkpoint: try ModelResolver(environment: [:]).openPath(path)) }
+  }
+}
