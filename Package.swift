@@ -52,6 +52,9 @@ let package = Package(
     .target(name: "Synthesis", swiftSettings: swiftSettings),
     .target(name: "Tokenizer", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
     .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: swiftSettings),
+    .target(
+      name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
+      swiftSettings: swiftSettings),
     .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: swiftSettings),
     .target(
       name: "Compose",
@@ -62,7 +65,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference", "Sonify",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -82,6 +85,9 @@ let package = Package(
     .testTarget(name: "RenderTests", dependencies: ["Render", "Score", "AudioFile", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis"], swiftSettings: swiftSettings),
     .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "SonifyTests", dependencies: ["Sonify", "Inference", "Tokenizer", "Checkpoint", "Score", "Theory", "StandardMIDI", "_TestSupport"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),

@@ -5,17 +5,27 @@
 /// after block l (1…layers), none of them normalised.
 public struct ForwardPass: Sendable {
   public let tokens: [Int]
+  /// The rows of each prompt of a batch (one range for a single prompt).
+  public let segments: [Range<Int>]
   public let hiddenSize: Int
   public let heads: Int
   /// `hiddenStates[l][t * hiddenSize + i]`, l in 0…layers.
   public let hiddenStates: [[Float]]
-  /// `attention[l][(h * T + t) * T + s]`: how much token t attends to token s ≤ t in head h of
-  /// layer l (each row sums to 1).
+  /// Per layer, per prompt segment in order: `heads × n × n` probabilities of that segment
+  /// (n its length), concatenated; for a single prompt `attention[l][(h * T + t) * T + s]` is
+  /// how much token t attends to token s ≤ t in head h (each row sums to 1).
   public let attention: [[Float]]
   /// The next-token logits after the last prompt token (vocabulary size).
   public let logits: [Float]
 
   public var layerCount: Int { hiddenStates.count - 1 }
+
+  /// Attention of token t (0-based inside the single prompt) in head h of layer l: the row
+  /// over tokens 0…t.
+  public func attentionRow(layer l: Int, head h: Int, token t: Int) -> ArraySlice<Float> {
+    let n = tokens.count
+    return attention[l][((h * n + t) * n)..<((h * n + t) * n + t + 1)]
+  }
 
   /// The hidden state of token `t` at layer `l`.
   public func state(layer l: Int, token t: Int) -> ArraySlice<Float> {

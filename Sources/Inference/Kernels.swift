@@ -66,9 +66,12 @@ enum Kernels {
   /// `v`: tokens × kvHeads·D. Returns the mixed values (tokens × heads·D) and the
   /// probabilities (heads × tokens × tokens, zero above the diagonal). Scores and mixing are
   /// two `sgemm`s per head on strided slices; the softmax runs in Double.
-  static func attention(q: [Float], k: [Float], v: [Float], tokens T: Int, heads H: Int, kvHeads G: Int, headDim D: Int) -> (out: [Float], probabilities: [Float]) {
-    var out = [Float](repeating: 0, count: T * H * D)
-    var probabilities = [Float](repeating: 0, count: H * T * T)
+  static func attention(q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int) -> (
+    out: [Float], probabilities: [Float]
+  ) {
+    let total = segments.last?.upperBound ?? 0
+    var out = [Float](repeating: 0, count: total * H * D)
+    var probabilities = [Float](repeating: 0, count: segments.reduce(0) { $0 + H * $1.count * $1.count })
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
     q.withUnsafeBufferPointer { qb in
@@ -76,8 +79,14 @@ enum Kernels {
         v.withUnsafeBufferPointer { vb in
           out.withUnsafeMutableBufferPointer { ob in
             probabilities.withUnsafeMutableBufferPointer { pb in
-              guard let qp = qb.baseAddress, let kp = kb.baseAddress, let vp = vb.baseAddress, let op = ob.baseAddress, let pp = pb.baseAddress
+              guard let qb0 = qb.baseAddress, let kb0 = kb.baseAddress, let vb0 = vb.baseAddress, let ob0 = ob.baseAddress, let pb0 = pb.baseAddress
               else { return }
+              var probabilityOffset = 0
+              for segment in segments {
+              let T = segment.count
+              let qp = qb0 + segment.lowerBound * H * D, kp = kb0 + segment.lowerBound * G * D, vp = vb0 + segment.lowerBound * G * D
+              let op = ob0 + segment.lowerBound * H * D, pp = pb0 + probabilityOffset
+              probabilityOffset += H * T * T
               for h in 0..<H {
                 let g = h / group
                 let scores = pp + h * T * T
@@ -97,6 +106,7 @@ enum Kernels {
                 // out_h = P · V_g
                 Linalg.sgemm(transposeA: false, transposeB: false, m: T, n: D, k: T, scores, lda: T, vp + g * D, ldb: G * D, op + h * D, ldc: H * D)
               }
+              }
             }
           }
         }
@@ -107,11 +117,14 @@ enum Kernels {
 
   /// Rotary position embedding in place on `x` (tokens × heads·D), positions 0…T−1, with
   /// θ_i = base^(−2i/D).
-  static func rope(_ x: inout [Float], tokens: Int, heads: Int, headDim D: Int, base: Double, interleaved: Bool) {
+  static func rope(_ x: inout [Float], segments: [Range<Int>], heads: Int, headDim D: Int, base: Double, interleaved: Bool) {
     let half = D / 2
-    for t in 0..<tokens {
+    let frequencies = (0..<half).map { pow(base, -2 * Double($0) / Double(D)) }
+    for segment in segments {
+    for t in segment {
+      let position = Double(t - segment.lowerBound)
       for i in 0..<half {
-        let angle = Double(t) * pow(base, -2 * Double(i) / Double(D))
+        let angle = position * frequencies[i]
         let c = Float(cos(angle)), s = Float(sin(angle))
         for h in 0..<heads {
           let base = (t * heads + h) * D
@@ -122,6 +135,7 @@ enum Kernels {
           x[b] = x0 * s + x1 * c
         }
       }
+    }
     }
   }
 

@@ -6,7 +6,7 @@ extension LanguageModel {
     try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
   }
 
-  func llamaForward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
+  func llamaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
     let T = tokens.count, d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
     var states = [x]
@@ -17,9 +17,9 @@ extension LanguageModel {
       var q = try project(h, l, "q", [H * D, d], tokens: T)
       var k = try project(h, l, "k", [G * D, d], tokens: T)
       let v = try project(h, l, "v", [G * D, d], tokens: T)
-      Kernels.rope(&q, tokens: T, heads: H, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
-      Kernels.rope(&k, tokens: T, heads: G, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
-      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, tokens: T, heads: H, kvHeads: G, headDim: D)
+      Kernels.rope(&q, segments: segments, heads: H, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
+      Kernels.rope(&k, segments: segments, heads: G, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
+      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
       attention.append(p)
       let o = try project(mixed, l, "o", [d, H * D], tokens: T)
       for i in x.indices { x[i] += o[i] }
@@ -38,14 +38,16 @@ extension LanguageModel {
     }
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
-    return ForwardPass(tokens: tokens, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, logits: try logits(normed))
+    return ForwardPass(
+      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
+      logits: wantLogits ? try logits(normed) : [])
   }
 
-  func gpt2Forward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
+  func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
     let T = tokens.count, d = hiddenSize, H = heads, D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
     if let positions = names.positions {
-      let p = try embeddingRows(Array(0..<T), name: positions)
+      let p = try embeddingRows(segments.flatMap { Array(0..<$0.count) }, name: positions)
       for i in x.indices { x[i] += p[i] }
     }
     var states = [x]
@@ -62,7 +64,7 @@ extension LanguageModel {
           v[t * d + i] = qkv[t * 3 * d + 2 * d + i]
         }
       }
-      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, tokens: T, heads: H, kvHeads: H, headDim: D)
+      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: H, headDim: D)
       attention.append(p)
       let o = Kernels.conv1D(mixed, try w(l, "attn.c_proj.weight", [d, d]), try w(l, "attn.c_proj.bias", [d]), tokens: T, input: d, output: d)
       for i in x.indices { x[i] += o[i] }
@@ -76,6 +78,8 @@ extension LanguageModel {
     }
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.layerNorm(last, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
-    return ForwardPass(tokens: tokens, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, logits: try logits(normed))
+    return ForwardPass(
+      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
+      logits: wantLogits ? try logits(normed) : [])
   }
 }

@@ -38,6 +38,14 @@ public struct LanguageModel: Sendable {
   let ropeBase: Double
   let rotary: Rotary
   let names: Names
+  /// Weights decoded once and kept (``preloaded()``), or nil to decode as the pass goes.
+  let store: WeightStore?
+
+  /// Decoded weights by tensor name, filled once before sharing.
+  final class WeightStore: Sendable {
+    let weights: [String: [Float]]
+    init(_ weights: [String: [Float]]) { self.weights = weights }
+  }
 
   /// Tensor names of one naming scheme.
   struct Names: Sendable {
@@ -124,6 +132,34 @@ public struct LanguageModel: Sendable {
       throw .missingTensor(names.embedding)
     }
     vocabularySize = embedding.shape[0]
+    store = nil
+  }
+
+  init(copying model: LanguageModel, store: WeightStore) {
+    checkpoint = model.checkpoint
+    architecture = model.architecture
+    layers = model.layers
+    hiddenSize = model.hiddenSize
+    heads = model.heads
+    keyValueHeads = model.keyValueHeads
+    headDimension = model.headDimension
+    vocabularySize = model.vocabularySize
+    contextLength = model.contextLength
+    epsilon = model.epsilon
+    ropeBase = model.ropeBase
+    rotary = model.rotary
+    names = model.names
+    self.store = store
+  }
+
+  /// The same model with every block weight decoded to f32 and held in memory (for many
+  /// passes: a 4-bit SmolLM2-135M becomes about 430 MB), so repeated passes skip decoding.
+  public func preloaded() throws(InferenceError) -> LanguageModel {
+    var weights: [String: [Float]] = [:]
+    for t in checkpoint.tensors where t.shape.count <= 2 && t.name != names.embedding && t.name != names.output {
+      do { weights[t.name] = try checkpoint.decode(t) } catch { continue }
+    }
+    return LanguageModel(copying: self, store: WeightStore(weights))
   }
 
   static func countLayers(_ checkpoint: Checkpoint, prefix: String) -> Int? {
@@ -142,6 +178,9 @@ public struct LanguageModel: Sendable {
   func withWeight<R>(_ name: String, _ shape: [Int], _ body: (UnsafeBufferPointer<Float>) throws(InferenceError) -> R) throws(InferenceError) -> R {
     guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
     guard t.shape == shape else { throw .wrongShape(name, expected: shape, found: t.shape) }
+    if let cached = store?.weights[name] {
+      return try cached.withUnsafeBufferPointer { (b: UnsafeBufferPointer<Float>) throws(InferenceError) -> R in try body(b) }
+    }
     if t.dtype == .f32 {
       let raw = checkpoint.files[t.fileIndex].bytes(t.byteRange)
       if let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 {
@@ -209,11 +248,26 @@ public struct LanguageModel: Sendable {
 
   /// Runs the prompt `tokens` through the model.
   public func forward(_ tokens: [Int]) throws(InferenceError) -> ForwardPass {
-    guard !tokens.isEmpty else { throw .emptyPrompt }
-    guard tokens.count <= contextLength else { throw .tooLong(tokens: tokens.count, limit: contextLength) }
+    try forward(batch: [tokens], logits: true)
+  }
+
+  /// Runs several independent prompts in one pass (their rows share every matrix product;
+  /// attention and positions stay within each prompt). Hidden states and attention hold the
+  /// prompts one after another; the logits are those after the last token of the last prompt
+  /// (empty when `logits` is false).
+  public func forward(batch: [[Int]], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
+    guard !batch.isEmpty, batch.allSatisfy({ !$0.isEmpty }) else { throw .emptyPrompt }
+    for prompt in batch where prompt.count > contextLength { throw .tooLong(tokens: prompt.count, limit: contextLength) }
+    var segments: [Range<Int>] = []
+    var start = 0
+    for prompt in batch {
+      segments.append(start..<(start + prompt.count))
+      start += prompt.count
+    }
+    let tokens = batch.flatMap { $0 }
     switch architecture {
-    case .llama: return try llamaForward(tokens)
-    case .gpt2: return try gpt2Forward(tokens)
+    case .llama: return try llamaForward(tokens, segments: segments, logits: wantLogits)
+    case .gpt2: return try gpt2Forward(tokens, segments: segments, logits: wantLogits)
     }
   }
 }

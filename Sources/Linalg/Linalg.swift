@@ -34,6 +34,19 @@ public enum Linalg {
     return w
   }
 
+  /// Eigenvalues (ascending) and eigenvectors of a symmetric `n × n` matrix by `dsyevd`:
+  /// `vectors[j * n + i]` is component i of the eigenvector of `values[j]`.
+  public static func symmetricEigen(_ matrix: [Double], n: Int) throws(LinalgError) -> (values: [Double], vectors: [Double]) {
+    guard n > 0 else { return ([], []) }
+    var a = matrix
+    var w = [Double](repeating: 0, count: n)
+    let info = LAPACKE_dsyevd(
+      LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), LAPACKInt(n), &a, LAPACKInt(n), &w)
+    guard info == 0 else { throw LinalgError(routine: "dsyevd", info: info) }
+    // Column-major: column j (contiguous) is eigenvector j.
+    return (w, a)
+  }
+
   /// Singular values of a row-major `rows × cols` matrix, descending, by `dgesdd` (no vectors).
   ///
   /// LAPACKE 3.11's row-major `?gesdd` checks `ldvt ≥ n` even when no vectors are wanted

@@ -77,3 +77,22 @@ struct InferenceTests {
     #expect(throws: InferenceError.self) { try LanguageModel(checkpoint: try ModelResolver(environment: [:]).openPath(path)) }
   }
 }
+
+extension InferenceTests {
+  /// A batch of prompts gives each prompt the hidden states it gets alone (attention and
+  /// positions stay within a prompt).
+  @Test(arguments: ["gpt2-tiny", "llama-tiny.gguf"])
+  func batchEqualsSeparatePasses(_ name: String) throws {
+    let model = try LanguageModel(checkpoint: try ModelResolver(environment: [:]).openPath(Self.fixtures + "/" + name))
+    let a = [3, 17, 42], b = [5, 60, 8, 33, 1]
+    let batch = try model.forward(batch: [a, b], logits: false)
+    let alone = [try model.forward(a), try model.forward(b)]
+    for l in 0...model.layers {
+      for (k, pass) in alone.enumerated() {
+        let rows = batch.segments[k]
+        let ours = Array(batch.hiddenStates[l][(rows.lowerBound * model.hiddenSize)..<(rows.upperBound * model.hiddenSize)])
+        #expect(Self.relativeError(ours, pass.hiddenStates[l].map(Double.init)) < 1e-5, "\(name) layer \(l) prompt \(k)")
+      }
+    }
+  }
+}
