@@ -83,29 +83,32 @@ enum Kernels {
               else { return }
               var probabilityOffset = 0
               for segment in segments {
-              let T = segment.count
-              let qp = qb0 + segment.lowerBound * H * D, kp = kb0 + segment.lowerBound * G * D, vp = vb0 + segment.lowerBound * G * D
-              let op = ob0 + segment.lowerBound * H * D, pp = pb0 + probabilityOffset
-              probabilityOffset += H * T * T
-              for h in 0..<H {
-                let g = h / group
-                let scores = pp + h * T * T
-                // scores = scale · Q_h · K_gᵀ
-                Linalg.sgemm(
-                  transposeA: false, transposeB: true, m: T, n: T, k: D, qp + h * D, lda: H * D, kp + g * D, ldb: G * D, scores, ldc: T,
-                  alpha: scale)
-                for t in 0..<T {
-                  let row = scores + t * T
-                  var m = -Double.infinity
-                  for s in 0...t { m = max(m, Double(row[s])) }
-                  var sum = 0.0
-                  for s in 0...t { sum += exp(Double(row[s]) - m) }
-                  for s in 0...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
-                  for s in (t + 1)..<max(t + 1, T) { row[s] = 0 }
+                let T = segment.count
+                let qp = qb0 + segment.lowerBound * H * D
+                let kp = kb0 + segment.lowerBound * G * D
+                let vp = vb0 + segment.lowerBound * G * D
+                let op = ob0 + segment.lowerBound * H * D
+                let pp = pb0 + probabilityOffset
+                probabilityOffset += H * T * T
+                for h in 0..<H {
+                  let g = h / group
+                  let scores = pp + h * T * T
+                  // scores = scale · Q_h · K_gᵀ
+                  Linalg.sgemm(
+                    transposeA: false, transposeB: true, m: T, n: T, k: D, qp + h * D, lda: H * D, kp + g * D, ldb: G * D, scores, ldc: T,
+                    alpha: scale)
+                  for t in 0..<T {
+                    let row = scores + t * T
+                    var m = -Double.infinity
+                    for s in 0...t { m = max(m, Double(row[s])) }
+                    var sum = 0.0
+                    for s in 0...t { sum += exp(Double(row[s]) - m) }
+                    for s in 0...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
+                    for s in (t + 1)..<max(t + 1, T) { row[s] = 0 }
+                  }
+                  // out_h = P · V_g
+                  Linalg.sgemm(transposeA: false, transposeB: false, m: T, n: D, k: T, scores, lda: T, vp + g * D, ldb: G * D, op + h * D, ldc: H * D)
                 }
-                // out_h = P · V_g
-                Linalg.sgemm(transposeA: false, transposeB: false, m: T, n: D, k: T, scores, lda: T, vp + g * D, ldb: G * D, op + h * D, ldc: H * D)
-              }
               }
             }
           }
@@ -121,21 +124,23 @@ enum Kernels {
     let half = D / 2
     let frequencies = (0..<half).map { pow(base, -2 * Double($0) / Double(D)) }
     for segment in segments {
-    for t in segment {
-      let position = Double(t - segment.lowerBound)
-      for i in 0..<half {
-        let angle = position * frequencies[i]
-        let c = Float(cos(angle)), s = Float(sin(angle))
-        for h in 0..<heads {
-          let base = (t * heads + h) * D
-          let a = interleaved ? base + 2 * i : base + i
-          let b = interleaved ? base + 2 * i + 1 : base + i + half
-          let x0 = x[a], x1 = x[b]
-          x[a] = x0 * c - x1 * s
-          x[b] = x0 * s + x1 * c
+      for t in segment {
+        let position = Double(t - segment.lowerBound)
+        for i in 0..<half {
+          let angle = position * frequencies[i]
+          let c = Float(cos(angle))
+          let s = Float(sin(angle))
+          for h in 0..<heads {
+            let base = (t * heads + h) * D
+            let a = interleaved ? base + 2 * i : base + i
+            let b = interleaved ? base + 2 * i + 1 : base + i + half
+            let x0 = x[a]
+            let x1 = x[b]
+            x[a] = x0 * c - x1 * s
+            x[b] = x0 * s + x1 * c
+          }
         }
       }
-    }
     }
   }
 

@@ -7,7 +7,11 @@ extension LanguageModel {
   }
 
   func llamaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
-    let T = tokens.count, d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
+    let T = tokens.count
+    let d = hiddenSize
+    let H = heads
+    let G = keyValueHeads
+    let D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
     var states = [x]
     var attention: [[Float]] = []
@@ -44,7 +48,10 @@ extension LanguageModel {
   }
 
   func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
-    let T = tokens.count, d = hiddenSize, H = heads, D = headDimension
+    let T = tokens.count
+    let d = hiddenSize
+    let H = heads
+    let D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
     if let positions = names.positions {
       let p = try embeddingRows(segments.flatMap { Array(0..<$0.count) }, name: positions)
@@ -55,8 +62,11 @@ extension LanguageModel {
     func w(_ l: Int, _ part: String, _ shape: [Int]) throws(InferenceError) -> [Float] { try weight(names.layer(l, part), shape) }
     for l in 0..<layers {
       let h = Kernels.layerNorm(x, try w(l, "ln_1.weight", [d]), try w(l, "ln_1.bias", [d]), width: d, epsilon: epsilon)
-      let qkv = Kernels.conv1D(h, try w(l, "attn.c_attn.weight", [d, 3 * d]), try w(l, "attn.c_attn.bias", [3 * d]), tokens: T, input: d, output: 3 * d)
-      var q = [Float](repeating: 0, count: T * d), k = q, v = q
+      let qkv = Kernels.conv1D(
+        h, try w(l, "attn.c_attn.weight", [d, 3 * d]), try w(l, "attn.c_attn.bias", [3 * d]), tokens: T, input: d, output: 3 * d)
+      var q = [Float](repeating: 0, count: T * d)
+      var k = q
+      var v = q
       for t in 0..<T {
         for i in 0..<d {
           q[t * d + i] = qkv[t * 3 * d + i]

@@ -1,6 +1,6 @@
 public import Inference
-public import Tokenizer
 import Linalg
+public import Tokenizer
 
 #if canImport(Glibc)
   import Glibc
@@ -61,7 +61,8 @@ public struct ActivationMap: Sendable, Codable {
   ) throws -> ActivationMap {
     let prompts = corpus.map { tokenizer.encode($0) }.filter { $0.count >= 2 && $0.count <= min(128, model.contextLength) }
     guard prompts.count >= 8 else { throw SonifyError.corpusTooSmall(prompts.count) }
-    let d = model.hiddenSize, layerCount = model.layers + 1
+    let d = model.hiddenSize
+    let layerCount = model.layers + 1
     // Batches of about 256 tokens.
     var batches: [[[Int]]] = [[]]
     var size = 0
@@ -128,7 +129,8 @@ public struct ActivationMap: Sendable, Codable {
       }
       let sample = samples[l]
       let m = sample.count / d
-      var low: [Double] = [], high: [Double] = []
+      var low: [Double] = []
+      var high: [Double] = []
       for c in components {
         var coordinates = [Double](repeating: 0, count: m)
         for r in 0..<m {
@@ -158,7 +160,8 @@ public struct ActivationMap: Sendable, Codable {
     let s = values.sorted()
     guard !s.isEmpty else { return 0 }
     let position = q * Double(s.count - 1)
-    let lo = Int(position.rounded(.down)), hi = min(s.count - 1, lo + 1)
+    let lo = Int(position.rounded(.down))
+    let hi = min(s.count - 1, lo + 1)
     return s[lo] + (s[hi] - s[lo]) * (position - Double(lo))
   }
 }

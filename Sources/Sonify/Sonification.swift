@@ -135,7 +135,8 @@ public struct Sonification: Sendable {
     guard map.hiddenSize == pass.hiddenSize, map.layers.count == pass.hiddenStates.count else {
       throw .mapMismatch("\(map.layers.count) layers of width \(map.hiddenSize) against \(pass.hiddenStates.count) of \(pass.hiddenSize)")
     }
-    let T = pass.tokens.count, L = pass.layerCount
+    let T = pass.tokens.count
+    let L = pass.layerCount
     var score = base(title: "\(prompt): thinking")
     var track = Track(name: "Tokens", channel: 0, program: 48, patch: "strings")
     var provenance: [Provenance] = []
@@ -158,10 +159,14 @@ public struct Sonification: Sendable {
         let position = T > 1 ? Double(t) / Double(T - 1) : 0.5
         let pitch = scale.pitch(for: position, in: range)
         let p = provenance.count
-        provenance.append(Provenance(tensor: "hidden_state", role: tokenizer.text(of: pass.tokens[t]), layer: l, statistic: "norm", index: t, value: n))
-        provenance.append(Provenance(tensor: "attention", role: tokenizer.text(of: pass.tokens[t]), layer: l, statistic: "entropy", index: t, value: entropy))
+        provenance.append(
+          Provenance(tensor: "hidden_state", role: tokenizer.text(of: pass.tokens[t]), layer: l, statistic: "norm", index: t, value: n))
+        provenance.append(
+          Provenance(tensor: "attention", role: tokenizer.text(of: pass.tokens[t]), layer: l, statistic: "entropy", index: t, value: entropy))
         track.notes.append(
-          Note(onset: start + Double(t) * bar / Double(T), duration: 0.25 + spread * 2.75, pitch: pitch.midi, velocity: 25 + Int((loud * 95).rounded()), provenance: p))
+          Note(
+            onset: start + Double(t) * bar / Double(T), duration: 0.25 + spread * 2.75, pitch: pitch.midi, velocity: 25 + Int((loud * 95).rounded()),
+            provenance: p))
       }
     }
     let words = Self.words(of: pass.tokens, tokenizer: tokenizer)

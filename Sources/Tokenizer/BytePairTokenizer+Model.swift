@@ -22,7 +22,8 @@ extension BytePairTokenizer {
     if exists(folder + "/encoder.json") && exists(folder + "/vocab.bpe") {
       return try gpt2(encoder: folder + "/encoder.json", merges: folder + "/vocab.bpe")
     }
-    let isGPT2 = checkpoint.config?["model_type"]?.stringValue == "gpt2" || checkpoint.tensor(named: "h.0.attn.c_attn.weight") != nil
+    let isGPT2 =
+      checkpoint.config?["model_type"]?.stringValue == "gpt2" || checkpoint.tensor(named: "h.0.attn.c_attn.weight") != nil
       || checkpoint.tensor(named: "transformer.h.0.attn.c_attn.weight") != nil
     if isGPT2, let fallback = gpt2Fallback, exists(fallback + "/encoder.json") {
       return try gpt2(encoder: fallback + "/encoder.json", merges: fallback + "/vocab.bpe")

@@ -103,7 +103,8 @@ public struct BytePairTokenizer: Sendable {
   private func encodePiece(_ piece: Substring) -> [Int] {
     var symbols = ByteLevel.encode(piece).map { String($0) }
     while symbols.count > 1 {
-      var bestRank = Int.max, bestIndex = -1
+      var bestRank = Int.max
+      var bestIndex = -1
       for i in 0..<(symbols.count - 1) {
         if let r = ranks[Pair(left: symbols[i], right: symbols[i + 1])], r < bestRank {
           bestRank = r
@@ -111,7 +112,8 @@ public struct BytePairTokenizer: Sendable {
         }
       }
       guard bestIndex >= 0 else { break }
-      let left = symbols[bestIndex], right = symbols[bestIndex + 1]
+      let left = symbols[bestIndex]
+      let right = symbols[bestIndex + 1]
       // Merge every occurrence of the best pair, left to right.
       var merged: [String] = []
       merged.reserveCapacity(symbols.count)
