@@ -50,7 +50,7 @@ let package = Package(
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: swiftSettings),
     .target(name: "Synthesis", swiftSettings: swiftSettings),
-    .target(name: "Tokenizer", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
+    .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: swiftSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],

@@ -8,6 +8,21 @@
 /// are flushed to disk, and only then renamed over the destination. A failure (or a crash)
 /// leaves no partial file and never damages an existing good one.
 public enum AtomicFile {
+  /// The whole content of a (small) file, or nil when it cannot be read. The counterpart of
+  /// writes, for text inputs such as tokenizer files and corpora.
+  public static func read(_ path: String) -> [UInt8]? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+      if n == 0 { break }
+      out += buffer[0..<n]
+    }
+    return ferror(f) == 0 ? out : nil
+  }
+
   /// Why a write failed.
   public struct WriteError: Error, Hashable, Sendable, CustomStringConvertible {
     public var path: String

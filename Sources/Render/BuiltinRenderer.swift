@@ -1,7 +1,5 @@
 public import Score
 public import Synthesis
-import Dispatch
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -169,16 +167,5 @@ public struct BuiltinRenderer: ScoreRenderer {
       if quietFrames >= 4096 { break }
     }
     return out
-  }
-
-  /// One rendering per track, in parallel, each with its own room.
-  public func renderStems(_ score: Score) throws -> [[Float]] {
-    let results = Mutex<[Int: Result<[Float], any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: score.tracks.count) { i in
-      let r = Result { try render(score, only: [i]) }
-      results.withLock { $0[i] = r }
-    }
-    let collected = results.withLock { $0 }
-    return try score.tracks.indices.map { i in try (collected[i] ?? .failure(CancellationError())).get() }
   }
 }

@@ -1,7 +1,5 @@
 public import Score
 import SoundFont
-import Dispatch
-import Synchronization
 
 /// Renders a score through libfluidsynth (not the command-line program): every event is sent
 /// at its own sample position (the render is split there), and rendering stops when the last
@@ -88,17 +86,6 @@ public struct FluidSynthRenderer: Sendable {
       if (chunk.map { abs($0) }.max() ?? 0) < 1e-5 { break }
     }
     return out
-  }
-
-  /// One rendering per track, in parallel, one synthesizer per thread.
-  public func renderStems(_ score: Score) throws -> [[Float]] {
-    let results = Mutex<[Int: Result<[Float], any Error>]>([:])
-    DispatchQueue.concurrentPerform(iterations: score.tracks.count) { i in
-      let r = Result { try render(score, only: [i]) }
-      results.withLock { $0[i] = r }
-    }
-    let collected = results.withLock { $0 }
-    return try score.tracks.indices.map { i in try (collected[i] ?? .failure(CancellationError())).get() }
   }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import AtomicFile
 
 /// The reference sentences an activation map is fitted on.
 public enum Corpus {
@@ -17,7 +13,7 @@ public enum Corpus {
     var sentences: [String] = []
     for part in ["noun", "verb", "adj", "adv"] {
       let path = directory + "/data." + part
-      guard let bytes = read(path) else { throw .corpusMissing(path) }
+      guard let bytes = AtomicFile.read(path) else { throw .corpusMissing(path) }
       // Latin-1: every byte is its own code point.
       for line in bytes.split(separator: UInt8(ascii: "\n")) {
         guard !(line.starts(with: [32, 32])), let bar = line.firstIndex(of: UInt8(ascii: "|")) else { continue }
@@ -38,7 +34,7 @@ public enum Corpus {
 
   /// Non-empty lines of a text file.
   public static func lines(of path: String) throws(SonifyError) -> [String] {
-    guard let bytes = read(path) else { throw .corpusMissing(path) }
+    guard let bytes = AtomicFile.read(path) else { throw .corpusMissing(path) }
     return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
   }
 
@@ -50,19 +46,6 @@ public enum Corpus {
       h &*= 0x0000_0100_0000_01B3
     }
     return h
-  }
-
-  static func read(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-      if n == 0 { break }
-      out += buffer[0..<n]
-    }
-    return out
   }
 }
 

@@ -1,20 +1,15 @@
 public import Checkpoint
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import AtomicFile
 
 extension BytePairTokenizer {
   /// GPT-2's own files: `encoder.json` (token → id) and `vocab.bpe` (a `#version` line, then
   /// one merge per line). `<|endoftext|>` is special.
   public static func gpt2(encoder encoderPath: String, merges mergesPath: String) throws(TokenizerError) -> BytePairTokenizer {
     let json: JSONValue
-    do { json = try JSONParser.parse(try read(encoderPath)) } catch let e as TokenizerError { throw e } catch { throw .unreadable(encoderPath) }
+    do { json = try JSONParser.parse(try contents(encoderPath)) } catch let e as TokenizerError { throw e } catch { throw .unreadable(encoderPath) }
     guard let vocabulary = json.objectValue else { throw .missing("token → id object", in: encoderPath) }
     let tokens = try tokenTable(vocabulary, file: encoderPath)
-    let text = String(decoding: try read(mergesPath), as: UTF8.self)
+    let text = String(decoding: try contents(mergesPath), as: UTF8.self)
     let merges = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { !$0.hasPrefix("#version") }
     let special = vocabulary["<|endoftext|>"]?.intValue.map { ["<|endoftext|>": $0] } ?? [:]
     return try BytePairTokenizer(tokens: tokens, merges: merges, preTokenizer: .gpt2, specialTokens: special)
@@ -24,7 +19,7 @@ extension BytePairTokenizer {
   /// Qwen 2), with a `ByteLevel` pre-tokenizer, optionally after `Digits(individual_digits)`.
   public static func huggingFace(_ path: String) throws(TokenizerError) -> BytePairTokenizer {
     let json: JSONValue
-    do { json = try JSONParser.parse(try read(path)) } catch let e as TokenizerError { throw e } catch { throw .unreadable(path) }
+    do { json = try JSONParser.parse(try contents(path)) } catch let e as TokenizerError { throw e } catch { throw .unreadable(path) }
     guard let model = json["model"], model["type"]?.stringValue == "BPE" else {
       throw .unsupported("\(path): model type \(json["model"]?["type"]?.stringValue ?? "missing") (only BPE is read)")
     }
@@ -96,16 +91,8 @@ extension BytePairTokenizer {
     }
   }
 
-  static func read(_ path: String) throws(TokenizerError) -> [UInt8] {
-    guard let f = fopen(path, "rb") else { throw .unreadable(path) }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-      if n == 0 { break }
-      out += buffer[0..<n]
-    }
-    return out
+  static func contents(_ path: String) throws(TokenizerError) -> [UInt8] {
+    guard let bytes = AtomicFile.read(path) else { throw .unreadable(path) }
+    return bytes
   }
 }
