@@ -74,6 +74,11 @@ enum Kernels {
     var probabilities = [Float](repeating: 0, count: segments.reduce(0) { $0 + H * $1.count * $1.count })
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
+    // These products are tiny (tokens × head size): OpenBLAS's thread hand-offs would cost more
+    // than they save, so they run on this thread.
+    let threads = Linalg.threadCount
+    Linalg.setThreadCount(1)
+    defer { Linalg.setThreadCount(threads) }
     q.withUnsafeBufferPointer { qb in
       k.withUnsafeBufferPointer { kb in
         v.withUnsafeBufferPointer { vb in

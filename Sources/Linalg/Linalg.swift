@@ -6,6 +6,9 @@ import COpenBLAS
 public enum Linalg {
   /// Sets OpenBLAS's thread count. Eigentone parallelises across matrices, so 1 is the
   /// default for analysis: 2 BLAS threads on 2 cores only add contention.
+  /// OpenBLAS's current thread count.
+  public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
   public static func setThreadCount(_ count: Int) {
     openblas_set_num_threads(Int32(max(1, count)))
   }
