@@ -149,6 +149,19 @@ enum Kernels {
     }
   }
 
+  /// The three column blocks of a `rows × (a + b + c)` matrix.
+  static func splitColumns(_ m: [Float], rows: Int, widths: (Int, Int, Int)) -> ([Float], [Float], [Float]) {
+    let (a, b, c) = widths
+    let w = a + b + c
+    var x = [Float](repeating: 0, count: rows * a), y = [Float](repeating: 0, count: rows * b), z = [Float](repeating: 0, count: rows * c)
+    for r in 0..<rows {
+      for i in 0..<a { x[r * a + i] = m[r * w + i] }
+      for i in 0..<b { y[r * b + i] = m[r * w + a + i] }
+      for i in 0..<c { z[r * c + i] = m[r * w + a + b + i] }
+    }
+    return (x, y, z)
+  }
+
   static func silu(_ x: Float) -> Float { x / (1 + exp(-x)) }
 
   /// GPT-2's tanh approximation of GELU ("gelu_new").

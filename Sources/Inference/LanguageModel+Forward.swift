@@ -18,9 +18,17 @@ extension LanguageModel {
     for l in 0..<layers {
       let n1 = try weight(names.layer(l, "attn_norm"), [d])
       let h = Kernels.rmsNorm(x, n1, width: d, epsilon: epsilon)
-      var q = try project(h, l, "q", [H * D, d], tokens: T)
-      var k = try project(h, l, "k", [G * D, d], tokens: T)
-      let v = try project(h, l, "v", [G * D, d], tokens: T)
+      var q: [Float], k: [Float], v: [Float]
+      if let fused = store?.weights["fused.qkv.\(l)"] {
+        // One product for q, k and v (preloaded models): split the columns afterwards.
+        let width = (H + 2 * G) * D
+        let qkv = fused.withUnsafeBufferPointer { Kernels.linear(h, $0, tokens: T, input: d, output: width) }
+        (q, k, v) = Kernels.splitColumns(qkv, rows: T, widths: (H * D, G * D, G * D))
+      } else {
+        q = try project(h, l, "q", [H * D, d], tokens: T)
+        k = try project(h, l, "k", [G * D, d], tokens: T)
+        v = try project(h, l, "v", [G * D, d], tokens: T)
+      }
       Kernels.rope(&q, segments: segments, heads: H, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
       Kernels.rope(&k, segments: segments, heads: G, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
@@ -31,10 +39,15 @@ extension LanguageModel {
       let h2 = Kernels.rmsNorm(x, n2, width: d, epsilon: epsilon)
       guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
       let f = gateInfo.shape.first ?? 0
-      let gate = try project(h2, l, "gate", [f, d], tokens: T)
-      let up = try project(h2, l, "up", [f, d], tokens: T)
       var a = [Float](repeating: 0, count: T * f)
-      for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
+      if let fused = store?.weights["fused.gateup.\(l)"] {
+        let gu = fused.withUnsafeBufferPointer { Kernels.linear(h2, $0, tokens: T, input: d, output: 2 * f) }
+        for t in 0..<T { for j in 0..<f { a[t * f + j] = Kernels.silu(gu[t * 2 * f + j]) * gu[t * 2 * f + f + j] } }
+      } else {
+        let gate = try project(h2, l, "gate", [f, d], tokens: T)
+        let up = try project(h2, l, "up", [f, d], tokens: T)
+        for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
+      }
       let down = try project(a, l, "down", [d, f], tokens: T)
       for i in x.indices { x[i] += down[i] }
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }

@@ -153,10 +153,26 @@ public struct LanguageModel: Sendable {
   }
 
   /// The same model with every block weight decoded to f32 and held in memory (for many
-  /// passes: a 4-bit SmolLM2-135M becomes about 430 MB), so repeated passes skip decoding.
+  /// passes: a 4-bit SmolLM2-135M becomes about 430 MB), so repeated passes skip decoding; a
+  /// Llama's q, k, v and its gate and up projections are stacked so each group is one product.
   public func preloaded() throws(InferenceError) -> LanguageModel {
     var weights: [String: [Float]] = [:]
-    for t in checkpoint.tensors where t.shape.count <= 2 && t.name != names.embedding && t.name != names.output {
+    var fusedParts = Set<String>()
+    if architecture == .llama {
+      for l in 0..<layers {
+        let qkv = ["q", "k", "v"].map { names.layer(l, $0) }, gateUp = ["gate", "up"].map { names.layer(l, $0) }
+        for (key, parts) in [("fused.qkv.\(l)", qkv), ("fused.gateup.\(l)", gateUp)] {
+          var stacked: [Float] = []
+          for name in parts {
+            guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
+            do { stacked += try checkpoint.decode(t) } catch { throw .decode(error.description) }
+          }
+          weights[key] = stacked
+          fusedParts.formUnion(parts)
+        }
+      }
+    }
+    for t in checkpoint.tensors where t.shape.count <= 2 && t.name != names.embedding && t.name != names.output && !fusedParts.contains(t.name) {
       do { weights[t.name] = try checkpoint.decode(t) } catch { continue }
     }
     return LanguageModel(copying: self, store: WeightStore(weights))

@@ -96,3 +96,18 @@ extension InferenceTests {
     }
   }
 }
+
+extension InferenceTests {
+  /// A model loaded into memory (stacked q/k/v and gate/up products) computes what the
+  /// streaming one does.
+  @Test(arguments: ["llama-tiny", "llama-tiny.gguf", "gpt2-tiny"])
+  func preloadedEqualsStreaming(_ name: String) throws {
+    let model = try LanguageModel(checkpoint: try ModelResolver(environment: [:]).openPath(Self.fixtures + "/" + name))
+    let tokens = [3, 17, 42, 5, 60, 8, 33]
+    let streaming = try model.forward(tokens), loaded = try model.preloaded().forward(tokens)
+    for l in 0...model.layers {
+      #expect(Self.relativeError(loaded.hiddenStates[l], streaming.hiddenStates[l].map(Double.init)) < 1e-5, "\(name) layer \(l)")
+    }
+    #expect(Self.relativeError(loaded.logits, streaming.logits.map(Double.init)) < 1e-5)
+  }
+}
