@@ -14,7 +14,7 @@ public import Tokenizer
 /// 95th percentiles of each component's coordinate and of the hidden-state norm over all corpus
 /// tokens except each sentence's first (whose activations are outliers: the attention sink).
 public struct ActivationMap: Sendable, Codable {
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
   /// Principal components kept per layer.
   public static let componentCount = 16
 
@@ -30,6 +30,56 @@ public struct ActivationMap: Sendable, Codable {
     /// 5th / 95th percentile of the hidden-state norm.
     public var normLow: Double
     public var normHigh: Double
+
+    public init(mean: [Float], components: [[Float]], explained: [Double], low: [Double], high: [Double], normLow: Double, normHigh: Double) {
+      self.mean = mean
+      self.components = components
+      self.explained = explained
+      self.low = low
+      self.high = high
+      self.normLow = normLow
+      self.normHigh = normHigh
+    }
+
+    enum CodingKeys: String, CodingKey { case mean, components, explained, low, high, normLow, normHigh }
+
+    // The vectors are stored as base64 of little-endian f32 (a JSON array of 9,000 numbers per
+    // layer took Foundation's decoder over a second for SmolLM2's 31 layers).
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(Self.pack(mean), forKey: .mean)
+      try c.encode(components.map(Self.pack), forKey: .components)
+      try c.encode(explained, forKey: .explained)
+      try c.encode(low, forKey: .low)
+      try c.encode(high, forKey: .high)
+      try c.encode(normLow, forKey: .normLow)
+      try c.encode(normHigh, forKey: .normHigh)
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      mean = Self.unpack(try c.decode(String.self, forKey: .mean))
+      components = try c.decode([String].self, forKey: .components).map(Self.unpack)
+      explained = try c.decode([Double].self, forKey: .explained)
+      low = try c.decode([Double].self, forKey: .low)
+      high = try c.decode([Double].self, forKey: .high)
+      normLow = try c.decode(Double.self, forKey: .normLow)
+      normHigh = try c.decode(Double.self, forKey: .normHigh)
+    }
+
+    static func pack(_ values: [Float]) -> String {
+      var bytes: [UInt8] = []
+      bytes.reserveCapacity(values.count * 4)
+      for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+      return Base64.encode(bytes)
+    }
+
+    static func unpack(_ text: String) -> [Float] {
+      let bytes = Base64.decode(text)
+      return stride(from: 0, to: bytes.count - 3, by: 4).map { i in
+        Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24)
+      }
+    }
   }
 
   public var schemaVersion: Int

@@ -16,7 +16,9 @@ public enum Corpus {
       guard let bytes = AtomicFile.read(path) else { throw .corpusMissing(path) }
       // Latin-1: every byte is its own code point.
       for line in bytes.split(separator: UInt8(ascii: "\n")) {
-        guard !(line.starts(with: [32, 32])), let bar = line.firstIndex(of: UInt8(ascii: "|")) else { continue }
+        guard !(line.starts(with: [32, 32])), let bar = line.firstIndex(of: UInt8(ascii: "|")),
+          line[bar...].contains(UInt8(ascii: "\""))
+        else { continue }
         let gloss = String(String.UnicodeScalarView(line[(bar + 1)...].compactMap { Unicode.Scalar(UInt32($0)) }))
         let pieces = gloss.split(separator: "\"", omittingEmptySubsequences: false)
         // Quoted text sits at the odd indices.
