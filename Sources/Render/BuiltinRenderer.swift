@@ -17,8 +17,7 @@ public struct BuiltinRenderer: ScoreRenderer {
   public var reverb: Freeverb.Settings
 
   /// - Parameter reverb: the room every part is sent to (each patch has its own send level).
-  ///   The default is a medium room between Freeverb's own default and a hall.
-  public init(sampleRate: Double = 44_100, reverb: Freeverb.Settings = Freeverb.Settings(room: 0.7, damping: 0.45, wet: 0.2)) {
+  public init(sampleRate: Double = 44_100, reverb: Freeverb.Settings = .room) {
     self.sampleRate = sampleRate
     self.reverb = reverb
   }

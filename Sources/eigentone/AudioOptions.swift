@@ -42,7 +42,7 @@ struct AudioOptions: ParsableArguments {
   /// built-in synthesizer (a genre's preset may set it).
   func exporter(reverb: Freeverb.Settings? = nil) throws -> AudioExport {
     if renderer == .builtin {
-      return AudioExport(renderer: reverb.map { BuiltinRenderer(sampleRate: Double(sampleRate), reverb: $0) } ?? BuiltinRenderer(sampleRate: Double(sampleRate)))
+      return AudioExport(renderer: BuiltinRenderer(sampleRate: Double(sampleRate), reverb: reverb ?? .room))
     }
     guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: ProcessInfo.processInfo.environment) else {
       throw ValidationError("no soundfont found: pass --soundfont or install fluid-soundfont-gm (scripts/bootstrap does)")
@@ -75,7 +75,7 @@ extension Preset {
   /// `reverb_wet` (0…1 each), when the preset sets any of them.
   var reverb: Freeverb.Settings? {
     guard settings.keys.contains(where: { $0.hasPrefix("reverb_") }) else { return nil }
-    var room = Freeverb.Settings(room: 0.7, damping: 0.45, wet: 0.2)
+    var room = Freeverb.Settings.room
     room.room = min(1, max(0, setting("reverb_room", room.room)))
     room.damping = min(1, max(0, setting("reverb_damping", room.damping)))
     room.wet = min(1, max(0, setting("reverb_wet", room.wet)))

@@ -68,27 +68,9 @@ extension Eigentone {
       } else {
         print("\(tokens.count) prompt tokens, \(model.architecture.rawValue), \(model.layers) layers")
         for (rank, entry) in best.enumerated() {
-          print(String(format: "%3d  %6.2f%%  %6d  ", rank + 1, entry.probability * 100, entry.token) + Self.quoted(tokenizer.text(of: entry.token)))
+          print(String(format: "%3d  %6.2f%%  %6d  ", rank + 1, entry.probability * 100, entry.token) + JSONValue.literal(tokenizer.text(of: entry.token)))
         }
       }
-    }
-
-    /// A token in double quotes with quotes, backslashes and control characters escaped (as in
-    /// JSON), so spaces and newlines show.
-    static func quoted(_ text: String) -> String {
-      var out = "\""
-      for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-          if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-      }
-      return out + "\""
     }
 
     /// The model's tokenizer; GPT-2 checkpoints without one use the bundled GPT-2 files.

@@ -50,25 +50,6 @@ public struct SafetensorsWriter: Sendable {
   public func write(to path: String) throws(AtomicFile.WriteError) {
     try AtomicFile.write(bytes(), to: path)
   }
-
-  /// A JSON string literal for `s`.
-  static func quote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
-  }
 }
 
 extension SafetensorsWriter {
@@ -121,14 +102,14 @@ extension SafetensorsWriter {
   func headerText(entries: [Entry], sizes: [Int]) -> [UInt8] {
     var parts: [String] = []
     if !metadata.isEmpty {
-      let pairs = metadata.keys.sorted().map { "\(Self.quote($0)):\(Self.quote(metadata[$0] ?? ""))" }
+      let pairs = metadata.keys.sorted().map { "\(JSONValue.literal($0)):\(JSONValue.literal(metadata[$0] ?? ""))" }
       parts.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
     }
     var offset = 0
     for (e, size) in zip(entries, sizes) {
       let shape = e.shape.map(String.init).joined(separator: ",")
       parts.append(
-        "\(Self.quote(e.name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+        "\(JSONValue.literal(e.name)):{\"dtype\":\"\(e.dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
       offset += size
     }
     return Array(("{" + parts.joined(separator: ",") + "}").utf8)

@@ -19,6 +19,9 @@ public struct Freeverb: Sendable {
 
     /// A large hall for the opera (room 0.85, damping 0.35, wet 0.25).
     public static let hall = Settings(room: 0.85, damping: 0.35, wet: 0.25)
+    /// A medium room, between Freeverb's default and a hall (room 0.7, damping 0.45, wet 0.2):
+    /// the built-in renderer's default.
+    public static let room = Settings(room: 0.7, damping: 0.45, wet: 0.2)
     /// A club for house (room 0.6, damping 0.5, wet 0.12).
     public static let club = Settings(room: 0.6, damping: 0.5, wet: 0.12)
   }
