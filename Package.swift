@@ -9,6 +9,12 @@ let swiftSettings: [SwiftSetting] = [
   .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The modules that do the arithmetic (decoding, linear algebra, analysis, synthesis, inference)
+/// are optimised in debug builds too: the test suite and the browser test run real analyses,
+/// renders and forward passes, which take 10–30× longer at -Onone (whole suite 2 min instead
+/// of 8; a debug build takes 20 s longer).
+let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
   name: "Eigentone",
   platforms: [.macOS(.v15)],
@@ -26,6 +32,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // The web studio (`eigentone serve`); without its swift-configuration trait, which nothing here uses.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
   ],
   targets: [
     // MARK: - C libraries (Debian packages; see scripts/bootstrap)
@@ -35,37 +43,50 @@ let package = Package(
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
 
     // MARK: - Thin Swift wrappers over the C libraries
-    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], swiftSettings: swiftSettings),
+    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], swiftSettings: optimisedSettings),
     .target(name: "SoundFont", dependencies: ["CFluidSynth"], swiftSettings: swiftSettings),
     .target(name: "AudioFile", dependencies: ["CSndFile"], swiftSettings: swiftSettings),
 
     // MARK: - Pipeline stages (pure Swift)
     .target(name: "AtomicFile", swiftSettings: swiftSettings),
-    .target(name: "Checkpoint", dependencies: ["AtomicFile"], swiftSettings: swiftSettings),
+    .target(name: "Checkpoint", dependencies: ["AtomicFile"], swiftSettings: optimisedSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
-    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg"], swiftSettings: swiftSettings),
+    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg"], swiftSettings: optimisedSettings),
     .target(name: "Theory", swiftSettings: swiftSettings),
     .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
-    .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: swiftSettings),
-    .target(name: "Synthesis", swiftSettings: swiftSettings),
-    .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: swiftSettings),
-    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: swiftSettings),
+    .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: optimisedSettings),
+    .target(name: "Synthesis", swiftSettings: optimisedSettings),
+    .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: optimisedSettings),
+    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
-      swiftSettings: swiftSettings),
-    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: swiftSettings),
+      swiftSettings: optimisedSettings),
+    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: optimisedSettings),
     .target(
       name: "Compose",
       dependencies: ["Analysis", "Score", "Theory", .product(name: "Yams", package: "Yams")],
+      swiftSettings: optimisedSettings),
+
+    // MARK: - The studio: the pipelines as jobs, and the web server
+    .target(
+      name: "Studio",
+      dependencies: [
+        "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "Render", "Score", "Sonify", "StandardMIDI",
+        "Synthesis", "Theory", "Tokenizer",
+      ],
+      swiftSettings: swiftSettings),
+    .target(
+      name: "StudioServer",
+      dependencies: ["Studio", "Checkpoint", "Compose", .product(name: "Hummingbird", package: "hummingbird")],
       swiftSettings: swiftSettings),
 
     // MARK: - Command-line interface
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference", "Sonify",
+        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference", "Sonify", "Studio", "StudioServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
@@ -92,6 +113,13 @@ let package = Package(
       name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "StudioTests",
+      dependencies: [
+        "Studio", "StudioServer", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
+      swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]
 )

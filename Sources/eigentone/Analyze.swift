@@ -3,6 +3,7 @@ import Anatomy
 import ArgumentParser
 import Checkpoint
 import Foundation
+import Studio
 
 extension Eigentone {
   /// `eigentone analyze`: the spectral portrait of every weight matrix.
@@ -54,15 +55,10 @@ extension Eigentone {
 /// Loads a cached portrait or builds (and caches) a new one, with a progress bar.
 enum PortraitStore {
   static func portrait(for checkpoint: Checkpoint, options: AnalysisOptions, useCache: Bool) throws -> Portrait {
-    let cache = PortraitCache.standard(environment: ProcessInfo.processInfo.environment)
-    let key = PortraitCache.key(for: checkpoint, options: options)
-    if useCache, let cached = cache.load(key: key) { return cached }
     let bar = ProgressBar("analysing")
-    let portrait = Portrait.build(
-      checkpoint: checkpoint, anatomy: Anatomy(checkpoint: checkpoint), options: options,
+    defer { bar.finish() }
+    return Portraits.portrait(
+      for: checkpoint, options: options, useCache: useCache, environment: ProcessInfo.processInfo.environment,
       progress: { done, total, name in bar.update(done: done, total: total, item: name) })
-    bar.finish()
-    if useCache { try? cache.store(portrait, key: key) }
-    return portrait
   }
 }

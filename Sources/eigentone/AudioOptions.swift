@@ -1,8 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import Compose
 import Render
 import Score
+import Studio
 import Synthesis
 
 /// The audio outputs shared by `compose`, `compare` and `render`.
@@ -15,10 +16,6 @@ struct AudioOptions: ParsableArguments {
 
   @Option(help: "The renderer: fluidsynth (a General MIDI soundfont) or builtin (Eigentone's own synthesizer: Karplus-Strong strings, FM, a TB-303, 808/909 drums, supersaw).")
   var renderer: RendererChoice = .fluidsynth
-
-  enum RendererChoice: String, ExpressibleByArgument, CaseIterable {
-    case fluidsynth, builtin
-  }
 
   @Option(help: "The soundfont (.sf2); default: $EIGENTONE_SOUNDFONT, then Debian's FluidR3_GM or TimGM6mb.")
   var soundfont: String?
@@ -41,20 +38,18 @@ struct AudioOptions: ParsableArguments {
   /// The exporter for these options (the soundfont resolved). `reverb` is the room of the
   /// built-in synthesizer (a genre's preset may set it).
   func exporter(reverb: Freeverb.Settings? = nil) throws -> AudioExport {
-    if renderer == .builtin {
-      return AudioExport(renderer: BuiltinRenderer(sampleRate: Double(sampleRate), reverb: reverb ?? .room))
+    do {
+      return try renderer.exporter(soundfont: soundfont, sampleRate: sampleRate, reverb: reverb, environment: ProcessInfo.processInfo.environment)
+    } catch {
+      throw ValidationError(error.description)
     }
-    guard let font = FluidSynthRenderer.findSoundFont(soundfont, environment: ProcessInfo.processInfo.environment) else {
-      throw ValidationError("no soundfont found: pass --soundfont or install fluid-soundfont-gm (scripts/bootstrap does)")
-    }
-    return AudioExport(renderer: FluidSynthRenderer(soundFont: font, sampleRate: Double(sampleRate)))
   }
 
   /// Throws before anything is written when the score cannot be rendered as asked (a part
   /// naming a built-in patch that does not exist).
   func check(_ score: Score) throws {
-    guard renderer == .builtin, !paths.isEmpty else { return }
-    for track in score.tracks { _ = try BuiltinRenderer.patch(for: track) }
+    guard !paths.isEmpty else { return }
+    try renderer.check(score)
   }
 
   /// Renders `score` to the requested files; returns a summary, or "" when none was asked for.
@@ -70,15 +65,4 @@ struct AudioOptions: ParsableArguments {
   }
 }
 
-extension Preset {
-  /// The built-in synthesizer's room from `settings.reverb_room`, `reverb_damping`,
-  /// `reverb_wet` (0…1 each), when the preset sets any of them.
-  var reverb: Freeverb.Settings? {
-    guard settings.keys.contains(where: { $0.hasPrefix("reverb_") }) else { return nil }
-    var room = Freeverb.Settings.room
-    room.room = min(1, max(0, setting("reverb_room", room.room)))
-    room.damping = min(1, max(0, setting("reverb_damping", room.damping)))
-    room.wet = min(1, max(0, setting("reverb_wet", room.wet)))
-    return room
-  }
-}
+extension RendererChoice: ExpressibleByArgument {}

@@ -7,6 +7,7 @@ import Foundation
 import MusicXML
 import Score
 import StandardMIDI
+import Studio
 import Render
 import Theory
 

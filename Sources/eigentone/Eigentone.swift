@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `eigentone` command: turns the mathematics of a transformer's weights into music.
-struct Eigentone: ParsableCommand {
+struct Eigentone: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eigentone",
     abstract: "Measure a transformer's weights and turn them into music.",
@@ -11,5 +11,5 @@ struct Eigentone: ParsableCommand {
       of a folder under models/. It defaults to the bundled SmolLM2-135M-Instruct.
       """,
     version: "0.1.0",
-    subcommands: [Inspect.self, Analyze.self, Compose.self, Genres.self, CompareCommand.self, Convert.self, RenderCommand.self, Next.self, SonifyCommand.self])
+    subcommands: [Inspect.self, Analyze.self, Compose.self, Genres.self, CompareCommand.self, Convert.self, RenderCommand.self, Next.self, SonifyCommand.self, Serve.self])
 }

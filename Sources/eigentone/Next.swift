@@ -1,6 +1,7 @@
 import ArgumentParser
 import Checkpoint
 import Foundation
+import Studio
 import Inference
 import Tokenizer
 
@@ -75,9 +76,7 @@ extension Eigentone {
 
     /// The model's tokenizer; GPT-2 checkpoints without one use the bundled GPT-2 files.
     static func tokenizer(for checkpoint: Checkpoint) throws -> BytePairTokenizer {
-      let resolver = ModelResolver.standard(environment: ProcessInfo.processInfo.environment)
-      let fallback = resolver.modelDirectories.map { $0 + "/gpt2-tokenizer" }.first { FileManager.default.fileExists(atPath: $0 + "/encoder.json") }
-      return try BytePairTokenizer.forModel(checkpoint, gpt2Fallback: fallback)
+      try Workbench.tokenizer(for: checkpoint, resolver: ModelResolver.standard(environment: ProcessInfo.processInfo.environment))
     }
   }
 }
