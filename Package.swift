@@ -15,6 +15,12 @@ let swiftSettings: [SwiftSetting] = [
 /// of 8; a debug build takes 20 s longer).
 let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// The packed-weight matrix kernel is written for AVX-512 and compiled for it; callers use it
+/// only when `Linalg.hasAVX512` says the CPU has it (the forward pass falls back to OpenBLAS).
+let avx512Settings: [SwiftSetting] = swiftSettings + [
+  .unsafeFlags(["-target-cpu", "skylake-avx512"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
 let package = Package(
   name: "Eigentone",
   platforms: [.macOS(.v15)],
@@ -59,7 +65,8 @@ let package = Package(
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: optimisedSettings),
     .target(name: "Synthesis", swiftSettings: optimisedSettings),
     .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: optimisedSettings),
-    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg"], swiftSettings: optimisedSettings),
+    .target(name: "PackedGEMM", dependencies: ["Linalg"], swiftSettings: avx512Settings),
+    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM"], swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
       swiftSettings: optimisedSettings),
@@ -110,7 +117,7 @@ let package = Package(
       name: "SonifyTests", dependencies: ["Sonify", "Inference", "Tokenizer", "Checkpoint", "Score", "Theory", "StandardMIDI", "_TestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")],
+      name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Linalg", "PackedGEMM", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(

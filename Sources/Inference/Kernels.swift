@@ -1,4 +1,7 @@
+import Dispatch
+import Foundation
 import Linalg
+import PackedGEMM
 
 #if canImport(Glibc)
   import Glibc
@@ -18,6 +21,32 @@ enum Kernels {
       }
     }
     return y
+  }
+
+  /// `x · Wᵀ` with W packed for the AVX-512 kernel, on as many threads as OpenBLAS uses.
+  static func linear(_ x: [Float], _ w: PackedMatrix, tokens: Int) -> [Float] {
+    // Every element is written by the kernel, so the array is not zeroed first.
+    [Float](unsafeUninitializedCapacity: tokens * w.rows) { yb, initialized in
+      x.withUnsafeBufferPointer { xb in
+        guard let xp = xb.baseAddress, let yp = yb.baseAddress else { return }
+        w.multiply(xp, tokens: tokens, into: yp, threads: Linalg.threadCount)
+      }
+      initialized = tokens * w.rows
+    }
+  }
+
+  /// x += y, elementwise.
+  static func add(_ y: [Float], to x: inout [Float]) {
+    guard Linalg.hasAVX512 else {
+      for i in x.indices { x[i] += y[i] }
+      return
+    }
+    y.withUnsafeBufferPointer { yb in
+      x.withUnsafeMutableBufferPointer { xb in
+        guard let yp = yb.baseAddress, let xp = xb.baseAddress else { return }
+        VectorKernels.axpy(1, yp, xp, count: min(xb.count, yb.count))
+      }
+    }
   }
 
   /// `x · W + b` for W stored as input rows × output columns (GPT-2's Conv1D).
@@ -74,6 +103,10 @@ enum Kernels {
     var probabilities = [Float](repeating: 0, count: segments.reduce(0) { $0 + H * $1.count * $1.count })
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
+    if Linalg.hasAVX512 {
+      attentionAVX512(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, out: &out, probabilities: &probabilities)
+      return (out, probabilities)
+    }
     // These products are tiny (tokens × head size): OpenBLAS's thread hand-offs would cost more
     // than they save, so they run on this thread.
     let threads = Linalg.threadCount
@@ -123,20 +156,127 @@ enum Kernels {
     return (out, probabilities)
   }
 
-  /// Rotary position embedding in place on `x` (tokens × heads·D), positions 0…T−1, with
-  /// θ_i = base^(−2i/D).
-  static func rope(_ x: inout [Float], segments: [Range<Int>], heads: Int, headDim D: Int, base: Double, interleaved: Bool) {
+  /// The same attention with the AVX-512 vector kernels: only the causal half of the scores
+  /// is computed (a dot product of two contiguous head rows each), and each output row is a
+  /// sum of value rows scaled by the probabilities.
+  static func attentionAVX512(
+    q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int, out: inout [Float],
+    probabilities: inout [Float]
+  ) {
+    let scale = Float(1 / Double(D).squareRoot())
+    let group = H / G
+    let longest = segments.map(\.count).max() ?? 0
+    q.withUnsafeBufferPointer { qb in
+      k.withUnsafeBufferPointer { kb in
+        v.withUnsafeBufferPointer { vb in
+          out.withUnsafeMutableBufferPointer { ob in
+            probabilities.withUnsafeMutableBufferPointer { pb in
+              guard let q0 = qb.baseAddress, let k0 = kb.baseAddress, let v0 = vb.baseAddress, let o0 = ob.baseAddress, let p0 = pb.baseAddress
+              else { return }
+              let addresses = (Int(bitPattern: q0), Int(bitPattern: k0), Int(bitPattern: v0), Int(bitPattern: o0), Int(bitPattern: p0))
+              var probabilityOffset = 0
+              for segment in segments {
+                let T = segment.count, offset = probabilityOffset, lower = segment.lowerBound
+                // Heads in parallel: each writes its own output columns and probability block,
+                // in the same order whatever the thread count.
+                @Sendable func head(_ h: Int) {
+                  guard let q0 = UnsafePointer<Float>(bitPattern: addresses.0), let k0 = UnsafePointer<Float>(bitPattern: addresses.1),
+                    let v0 = UnsafePointer<Float>(bitPattern: addresses.2), let o0 = UnsafeMutablePointer<Float>(bitPattern: addresses.3),
+                    let p0 = UnsafeMutablePointer<Float>(bitPattern: addresses.4)
+                  else { return }
+                  var exps = [Double](repeating: 0, count: longest)
+                  let g = h / group
+                  let scores = p0 + offset + h * T * T
+                  for t in 0..<T {
+                    let qt = q0 + (lower + t) * H * D + h * D
+                    let row = scores + t * T
+                    var m = -Double.infinity
+                    for s in 0...t {
+                      row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D)
+                      m = max(m, Double(row[s]))
+                    }
+                    var sum = 0.0
+                    for s in 0...t {
+                      exps[s] = exp(Double(row[s]) - m)
+                      sum += exps[s]
+                    }
+                    let ot = o0 + (lower + t) * H * D + h * D
+                    for s in 0...t {
+                      row[s] = Float(exps[s] / sum)
+                      VectorKernels.axpy(row[s], v0 + (lower + s) * G * D + g * D, ot, count: D)
+                    }
+                  }
+                }
+                let parts = WorkerPool.shared.workers + 1
+                WorkerPool.shared.run(parts: parts) { part in
+                  for h in stride(from: part, to: H, by: parts) { head(h) }
+                }
+                probabilityOffset += H * T * T
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// SwiGLU: `silu(gate) · up` for `tokens` rows of `[gate | up]` (each `width` wide), rows
+  /// split over the cores; the AVX-512 vector kernel where the CPU has it.
+  static func swiGLU(_ gu: [Float], tokens: Int, width f: Int) -> [Float] {
+    var a = [Float](repeating: 0, count: tokens * f)
+    let chunks = min(tokens, WorkerPool.shared.workers + 1)
+    let vector = Linalg.hasAVX512
+    gu.withUnsafeBufferPointer { gb in
+      a.withUnsafeMutableBufferPointer { ab in
+        guard let g0 = gb.baseAddress, let a0 = ab.baseAddress else { return }
+        let (gAddress, aAddress) = (Int(bitPattern: g0), Int(bitPattern: a0))
+        WorkerPool.shared.run(parts: chunks) { c in
+          guard let g = UnsafePointer<Float>(bitPattern: gAddress), let a = UnsafeMutablePointer<Float>(bitPattern: aAddress) else { return }
+          for t in stride(from: c, to: tokens, by: chunks) {
+            if vector {
+              VectorKernels.swiGLU(gate: g + t * 2 * f, up: g + t * 2 * f + f, into: a + t * f, count: f)
+            } else {
+              for j in 0..<f { a[t * f + j] = silu(g[t * 2 * f + j]) * g[t * 2 * f + f + j] }
+            }
+          }
+        }
+      }
+    }
+    return a
+  }
+
+  /// cos and sin of every position's rotary angles (positions × D/2 each), computed once per
+  /// pass and shared by q and k in every layer.
+  struct RotaryTable {
+    var cos: [Float]
+    var sin: [Float]
+    let half: Int
+
+    init(positions: Int, headDim D: Int, base: Double) {
+      half = D / 2
+      let frequencies = (0..<half).map { pow(base, -2 * Double($0) / Double(D)) }
+      cos = [Float](repeating: 0, count: positions * half)
+      sin = cos
+      for p in 0..<positions {
+        for i in 0..<half {
+          let angle = Double(p) * frequencies[i]
+          cos[p * half + i] = Float(Foundation.cos(angle))
+          sin[p * half + i] = Float(Foundation.sin(angle))
+        }
+      }
+    }
+  }
+
+  /// Rotary position embedding in place on `x` (tokens × heads·D), from a precomputed table.
+  static func rope(_ x: inout [Float], segments: [Range<Int>], heads: Int, headDim D: Int, table: RotaryTable, interleaved: Bool) {
     let half = D / 2
-    let frequencies = (0..<half).map { pow(base, -2 * Double($0) / Double(D)) }
     for segment in segments {
       for t in segment {
-        let position = Double(t - segment.lowerBound)
-        for i in 0..<half {
-          let angle = position * frequencies[i]
-          let c = Float(cos(angle))
-          let s = Float(sin(angle))
-          for h in 0..<heads {
-            let base = (t * heads + h) * D
+        let position = t - segment.lowerBound
+        for h in 0..<heads {
+          let base = (t * heads + h) * D
+          for i in 0..<half {
+            let c = table.cos[position * half + i], s = table.sin[position * half + i]
             let a = interleaved ? base + 2 * i : base + i
             let b = interleaved ? base + 2 * i + 1 : base + i + half
             let x0 = x[a]

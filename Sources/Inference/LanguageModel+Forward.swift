@@ -3,7 +3,8 @@ import Checkpoint
 extension LanguageModel {
   /// `x · Wᵀ` for the layer's matrix `part` of shape [output, input].
   func project(_ x: [Float], _ l: Int, _ part: String, _ shape: [Int], tokens: Int) throws(InferenceError) -> [Float] {
-    try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
+    if let packed = store?.packed[names.layer(l, part)] { return Kernels.linear(x, packed, tokens: tokens) }
+    return try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
   }
 
   func llamaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
@@ -15,11 +16,14 @@ extension LanguageModel {
     var x = try embeddingRows(tokens, name: names.embedding)
     var states = [x]
     var attention: [[Float]] = []
+    let rotaryTable = Kernels.RotaryTable(positions: segments.map(\.count).max() ?? 0, headDim: D, base: ropeBase)
     for l in 0..<layers {
       let n1 = try weight(names.layer(l, "attn_norm"), [d])
       let h = Kernels.rmsNorm(x, n1, width: d, epsilon: epsilon)
       var q: [Float], k: [Float], v: [Float]
-      if let fused = store?.weights["fused.qkv.\(l)"] {
+      if let packed = store?.packed["fused.qkv.\(l)"] {
+        (q, k, v) = Kernels.splitColumns(Kernels.linear(h, packed, tokens: T), rows: T, widths: (H * D, G * D, G * D))
+      } else if let fused = store?.weights["fused.qkv.\(l)"] {
         // One product for q, k and v (preloaded models): split the columns afterwards.
         let width = (H + 2 * G) * D
         let qkv = fused.withUnsafeBufferPointer { Kernels.linear(h, $0, tokens: T, input: d, output: width) }
@@ -29,27 +33,27 @@ extension LanguageModel {
         k = try project(h, l, "k", [G * D, d], tokens: T)
         v = try project(h, l, "v", [G * D, d], tokens: T)
       }
-      Kernels.rope(&q, segments: segments, heads: H, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
-      Kernels.rope(&k, segments: segments, heads: G, headDim: D, base: ropeBase, interleaved: rotary == .interleaved)
+      Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
+      Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
       attention.append(p)
-      let o = try project(mixed, l, "o", [d, H * D], tokens: T)
-      for i in x.indices { x[i] += o[i] }
+      Kernels.add(try project(mixed, l, "o", [d, H * D], tokens: T), to: &x)
       let n2 = try weight(names.layer(l, "ffn_norm"), [d])
       let h2 = Kernels.rmsNorm(x, n2, width: d, epsilon: epsilon)
       guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
       let f = gateInfo.shape.first ?? 0
-      var a = [Float](repeating: 0, count: T * f)
-      if let fused = store?.weights["fused.gateup.\(l)"] {
-        let gu = fused.withUnsafeBufferPointer { Kernels.linear(h2, $0, tokens: T, input: d, output: 2 * f) }
-        for t in 0..<T { for j in 0..<f { a[t * f + j] = Kernels.silu(gu[t * 2 * f + j]) * gu[t * 2 * f + f + j] } }
+      var a: [Float]
+      if let gu = store?.packed["fused.gateup.\(l)"].map({ Kernels.linear(h2, $0, tokens: T) })
+        ?? store?.weights["fused.gateup.\(l)"]?.withUnsafeBufferPointer({ Kernels.linear(h2, $0, tokens: T, input: d, output: 2 * f) })
+      {
+        a = Kernels.swiGLU(gu, tokens: T, width: f)
       } else {
+        a = [Float](repeating: 0, count: T * f)
         let gate = try project(h2, l, "gate", [f, d], tokens: T)
         let up = try project(h2, l, "up", [f, d], tokens: T)
         for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
       }
-      let down = try project(a, l, "down", [d, f], tokens: T)
-      for i in x.indices { x[i] += down[i] }
+      Kernels.add(try project(a, l, "down", [d, f], tokens: T), to: &x)
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }

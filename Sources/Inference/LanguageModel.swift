@@ -1,5 +1,6 @@
 public import Checkpoint
 import Linalg
+import PackedGEMM
 
 #if canImport(Glibc)
   import Glibc
@@ -44,7 +45,13 @@ public struct LanguageModel: Sendable {
   /// Decoded weights by tensor name, filled once before sharing.
   final class WeightStore: Sendable {
     let weights: [String: [Float]]
-    init(_ weights: [String: [Float]]) { self.weights = weights }
+    /// Matrices packed for the AVX-512 kernel (only on CPUs that have it), by tensor name or
+    /// `fused.qkv.L` / `fused.gateup.L`; a matrix packed here is not also kept in `weights`.
+    let packed: [String: PackedMatrix]
+    init(_ weights: [String: [Float]], packed: [String: PackedMatrix] = [:]) {
+      self.weights = weights
+      self.packed = packed
+    }
   }
 
   /// Tensor names of one naming scheme.
@@ -157,25 +164,49 @@ public struct LanguageModel: Sendable {
   /// Llama's q, k, v and its gate and up projections are stacked so each group is one product.
   public func preloaded() throws(InferenceError) -> LanguageModel {
     var weights: [String: [Float]] = [:]
+    var packed: [String: PackedMatrix] = [:]
     var fusedParts = Set<String>()
+    // On AVX-512 CPUs a Llama's products run on matrices packed once here (PackedGEMM);
+    // elsewhere OpenBLAS multiplies the row-major copies.
+    let pack = architecture == .llama && Linalg.hasAVX512
     if architecture == .llama {
       for l in 0..<layers {
         let qkv = ["q", "k", "v"].map { names.layer(l, $0) }, gateUp = ["gate", "up"].map { names.layer(l, $0) }
         for (key, parts) in [("fused.qkv.\(l)", qkv), ("fused.gateup.\(l)", gateUp)] {
           var stacked: [Float] = []
+          var rows = 0
           for name in parts {
             guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
             do { stacked += try checkpoint.decode(t) } catch { throw .decode(error.description) }
+            rows += t.shape.first ?? 0
           }
-          weights[key] = stacked
+          if pack, rows > 0 {
+            packed[key] = stacked.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: rows, columns: stacked.count / rows) }
+          } else {
+            weights[key] = stacked
+          }
           fusedParts.formUnion(parts)
         }
       }
     }
+    let packable = pack ? Set((0..<layers).flatMap { [names.layer($0, "o"), names.layer($0, "down")] }) : []
     for t in checkpoint.tensors where t.shape.count <= 2 && t.name != names.embedding && t.name != names.output && !fusedParts.contains(t.name) {
-      do { weights[t.name] = try checkpoint.decode(t) } catch { continue }
+      let values: [Float]
+      do { values = try checkpoint.decode(t) } catch { continue }
+      if packable.contains(t.name), t.shape.count == 2 {
+        packed[t.name] = values.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
+      } else {
+        weights[t.name] = values
+      }
     }
-    return LanguageModel(copying: self, store: WeightStore(weights))
+    if pack {
+      // The output matrix (or the tied embedding) for the logits, packed too.
+      let name = names.output ?? names.embedding
+      if let t = checkpoint.tensor(named: name), t.shape.count == 2, let values = try? checkpoint.decode(t) {
+        packed["logits"] = values.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
+      }
+    }
+    return LanguageModel(copying: self, store: WeightStore(weights, packed: packed))
   }
 
   static func countLayers(_ checkpoint: Checkpoint, prefix: String) -> Int? {
@@ -226,6 +257,7 @@ public struct LanguageModel: Sendable {
   /// Logits of one normalised hidden vector against the output matrix (or the tied
   /// embedding), streamed 4096 rows at a time.
   func logits(_ h: [Float]) throws(InferenceError) -> [Float] {
+    if let packed = store?.packed["logits"], packed.columns == h.count { return Kernels.linear(h, packed, tokens: 1) }
     let name = names.output ?? names.embedding
     guard let t = checkpoint.tensor(named: name) else { throw .missingTensor(name) }
     var out = [Float](repeating: 0, count: t.rowCount)

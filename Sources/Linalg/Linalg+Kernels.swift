@@ -30,7 +30,22 @@ extension Linalg {
   public static func recommendedCoreType() -> String? {
     #if os(Linux) && arch(x86_64)
       guard getenv("OPENBLAS_CORETYPE") == nil, genericCores.contains(coreName.lowercased()) else { return nil }
-      guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+      let cpu = cpuInfo
+      guard cpu.flags.contains("avx2") && cpu.flags.contains("fma") else { return nil }
+      return hasAVX512 && cpu.vendor == "GenuineIntel" ? "SkylakeX" : "Haswell"
+    #else
+      return nil
+    #endif
+  }
+
+  /// Whether this CPU (and its kernel) runs AVX-512 F, BW, VL, DQ and CD: the instruction set
+  /// the `PackedGEMM` module is compiled for. Read once from `/proc/cpuinfo`.
+  public static let hasAVX512: Bool = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy { cpuInfo.flags.contains($0) }
+
+  /// The CPU's vendor and feature flags from `/proc/cpuinfo` (empty where there is none).
+  static let cpuInfo: (vendor: String, flags: Set<String>) = {
+    #if os(Linux)
+      guard let file = fopen("/proc/cpuinfo", "r") else { return ("", []) }
       defer { fclose(file) }
       var line = [CChar](repeating: 0, count: 8192)
       var vendor = ""
@@ -40,16 +55,14 @@ extension Linalg {
           vendor = text.split(separator: ":").last.map { String($0).trimmingCharacters() } ?? ""
         }
         guard text.hasPrefix("flags") else { continue }
-        let flags = Set(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" }))
-        guard flags.contains("avx2") && flags.contains("fma") else { return nil }
-        let avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy { flags.contains(Substring($0)) }
-        return avx512 && vendor == "GenuineIntel" ? "SkylakeX" : "Haswell"
+        let flags = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" }).map(String.init)
+        return (vendor, Set(flags))
       }
-      return nil
+      return (vendor, [])
     #else
-      return nil
+      return ("", [])
     #endif
-  }
+  }()
 }
 
 extension String {

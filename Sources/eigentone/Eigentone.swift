@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `eigentone` command: turns the mathematics of a transformer's weights into music.
-struct Eigentone: AsyncParsableCommand {
+struct Eigentone: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "eigentone",
     abstract: "Measure a transformer's weights and turn them into music.",

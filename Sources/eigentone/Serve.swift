@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Studio
 import StudioServer
 
 extension Eigentone {
   /// `eigentone serve`: the studio in a browser.
-  struct Serve: AsyncParsableCommand {
+  struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run the web studio: compose, compare and sonify from a page in your browser.",
       discussion: """
@@ -42,7 +43,21 @@ extension Eigentone {
       for dir in models where !FileManager.default.fileExists(atPath: dir) { throw ValidationError("--models \(dir): no such folder") }
     }
 
-    func run() async throws {
+    /// Runs the server on Swift's concurrency pool and waits here, so every other command keeps
+    /// running synchronously on the main thread (their parallel kernels need the pool's
+    /// threads, and an asynchronous root command would put them on it).
+    func run() throws {
+      let failure = Mutex<(any Error)?>(nil)
+      let done = DispatchSemaphore(value: 0)
+      Task {
+        do { try await serve() } catch { failure.withLock { $0 = error } }
+        done.signal()
+      }
+      done.wait()
+      if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    func serve() async throws {
       let root: URL
       if let output {
         root = URL(fileURLWithPath: output, isDirectory: true)

@@ -10,7 +10,4 @@ if let core = Linalg.recommendedCoreType() {
   execv("/proc/self/exe", CommandLine.unsafeArgv)
   // If exec fails, carry on with the kernels already loaded.
 }
-// Called through a generic function so the asynchronous `main` is the one chosen (top-level
-// code would otherwise pick ParsableCommand's synchronous one, which refuses async subcommands).
-func runAsync<Command: AsyncParsableCommand>(_: Command.Type) async { await Command.main() }
-await runAsync(Eigentone.self)
+Eigentone.main()

@@ -1,0 +1,93 @@
+/// Dot products and scaled additions of float vectors with 16-float AVX-512 vectors, for the
+/// attention of a forward pass (rows of 64 floats: a head). Same caveat as ``PackedMatrix``:
+/// call only when ``Linalg/hasAVX512`` is true.
+public enum VectorKernels {
+  /// Σ a[i]·b[i] over `count` floats (four partial sums, then a fixed-order reduction, so
+  /// the result is the same every run).
+  public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
+    var i = 0
+    while i &+ 32 <= count {
+      s0.addProduct(load(a + i), load(b + i))
+      s1.addProduct(load(a + (i &+ 16)), load(b + (i &+ 16)))
+      i &+= 32
+    }
+    while i &+ 16 <= count {
+      s0.addProduct(load(a + i), load(b + i))
+      i &+= 16
+    }
+    var total = (s0 + s1).sum()
+    while i < count {
+      total += a[i] * b[i]
+      i &+= 1
+    }
+    return total
+  }
+
+  /// y[i] += alpha · x[i] over `count` floats.
+  public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+    let a = SIMD16<Float>(repeating: alpha)
+    var i = 0
+    while i &+ 16 <= count {
+      var v = load(y + i)
+      v.addProduct(a, load(x + i))
+      UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD16<Float>.self)
+      i &+= 16
+    }
+    while i < count {
+      y[i] += alpha * x[i]
+      i &+= 1
+    }
+  }
+
+  /// out[i] = silu(gate[i]) · up[i] = gate[i] / (1 + e^(−gate[i])) · up[i] over `count`
+  /// floats, with a vector exponential (relative error below 2e-7 over the float range; see
+  /// ``exp(_:)``).
+  public static func swiGLU(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+      let g = load(gate + i)
+      let value = g / (1 + exp(-g)) * load(up + i)
+      UnsafeMutableRawPointer(out + i).storeBytes(of: value, as: SIMD16<Float>.self)
+      i &+= 16
+    }
+    while i < count {
+      let g = gate[i]
+      out[i] = g / (1 + exp(SIMD16(repeating: -g))[0]) * up[i]
+      i &+= 1
+    }
+  }
+
+  /// e^x for 16 floats: n = round(x·log₂e), f = x − n·ln 2 (Cody–Waite), e^f by its degree-7
+  /// Taylor polynomial (truncation error < 5e-9 for |f| ≤ ½ ln 2), 2ⁿ by building the float's
+  /// exponent. Inputs are clamped to [−87, 88], where e^x stays a
+  /// normal float (silu only needs e^x to saturate there).
+  @inline(__always)
+  public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    let clamped = pointwiseMax(pointwiseMin(x, SIMD16(repeating: 88)), SIMD16(repeating: -87))
+    let t = clamped * 1.442_695_04
+    // Adding 1.5·2²³ rounds t to an integer (nearest, ties to even) held in the low mantissa
+    // bits, so n and its bit pattern come without a float-to-integer conversion.
+    let magic = SIMD16<Float>(repeating: 12_582_912)
+    let shifted = t + magic
+    let n = shifted - magic
+    // f = x − n·ln 2 in two steps (Cody–Waite: ln 2 split so n·ln2hi is exact), |f| ≤ ½ ln 2.
+    let f = (clamped - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-6
+    var p = SIMD16<Float>(repeating: 1.0 / 5040)
+    p = p * f + 1.0 / 720
+    p = p * f + 1.0 / 120
+    p = p * f + 1.0 / 24
+    p = p * f + 1.0 / 6
+    p = p * f + 0.5
+    p = p * f + 1
+    p = p * f + 1
+    let integer = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: SIMD16<Int32>.self)
+    let bits = (integer &+ 127) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
+  }
+
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+}

@@ -1,0 +1,95 @@
+import Checkpoint
+import Foundation
+import Inference
+import Linalg
+import PackedGEMM
+import Testing
+import _TestSupport
+
+/// The AVX-512 kernels of preloaded Llama passes, against plain Double arithmetic. They run
+/// only on CPUs with AVX-512 (elsewhere the forward pass uses OpenBLAS and these are skipped).
+@Suite("packed AVX-512 kernels", .enabled(if: Linalg.hasAVX512))
+struct PackedKernelTests {
+  /// Deterministic values in −1…1 (a multiplicative hash), different for each seed.
+  static func values(_ count: Int, seed: Int) -> [Float] {
+    (0..<count).map { i in Float(Int((UInt32(truncatingIfNeeded: (i &+ seed &* 7919) &* 2_654_435_761) >> 8) % 2001) - 1000) / 1000 }
+  }
+
+  /// y = x · Wᵀ on shapes that exercise every edge: rows not a multiple of 32 (padded panels),
+  /// token counts below, at and above the 8-token tile, inputs of 1 and above the 4096 block.
+  @Test(arguments: [(1, 1, 1), (5, 3, 7), (8, 33, 64), (13, 70, 130), (64, 960, 576), (9, 40, 4200), (1, 4096, 64)])
+  func matchesDoubleArithmetic(_ shape: (tokens: Int, rows: Int, columns: Int)) {
+    let (T, N, K) = shape
+    let w = Self.values(N * K, seed: 1), x = Self.values(T * K, seed: 2)
+    let packed = w.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: N, columns: K) }
+    var y = [Float](repeating: .nan, count: T * N)
+    x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { yb in packed.multiply(xb.baseAddress!, tokens: T, into: yb.baseAddress!) } }
+    var worst = 0.0
+    for t in 0..<T {
+      for n in 0..<N {
+        var exact = 0.0, magnitude = 0.0
+        for k in 0..<K {
+          exact += Double(x[t * K + k]) * Double(w[n * K + k])
+          magnitude += abs(Double(x[t * K + k]) * Double(w[n * K + k]))
+        }
+        worst = max(worst, abs(Double(y[t * N + n]) - exact) / max(magnitude, 1e-30))
+      }
+    }
+    // Float accumulation over K terms: error ≤ K·ε relative to Σ|terms|; far below here.
+    #expect(worst < 1e-5, "\(shape): relative error \(worst)")
+  }
+
+  /// The transposed (Conv1D) layout packs to the same matrix, and the result does not depend
+  /// on the thread count, bit for bit.
+  @Test func layoutsAndThreadsAgree() {
+    let (T, N, K) = (20, 100, 75)
+    let w = Self.values(N * K, seed: 3), x = Self.values(T * K, seed: 4)
+    var transposed = [Float](repeating: 0, count: N * K)
+    for n in 0..<N { for k in 0..<K { transposed[k * N + n] = w[n * K + k] } }
+    let a = w.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: N, columns: K) }
+    let b = transposed.withUnsafeBufferPointer { PackedMatrix(columnMajor: $0, rows: N, columns: K) }
+    func run(_ m: PackedMatrix, threads: Int) -> [Float] {
+      var y = [Float](repeating: 0, count: T * N)
+      x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { m.multiply(xb.baseAddress!, tokens: T, into: $0.baseAddress!, threads: threads) } }
+      return y
+    }
+    let one = run(a, threads: 1)
+    #expect(run(a, threads: 2) == one)
+    #expect(run(a, threads: 8) == one)
+    #expect(run(b, threads: 2) == one)
+  }
+
+  /// The vector exponential within 3e-7 relative of the library's over the range silu uses,
+  /// and SwiGLU equal to its scalar definition.
+  @Test func exponentialAndSwiGLU() {
+    var worst = 0.0
+    var x: Float = -87
+    while x < 88 {
+      let ours = VectorKernels.exp(SIMD16(repeating: x))[0]
+      worst = max(worst, abs(Double(ours) - Foundation.exp(Double(x))) / Foundation.exp(Double(x)))
+      x += 0.0137
+    }
+    #expect(worst < 3e-7, "relative error \(worst)")
+    let gate = Self.values(100, seed: 5).map { $0 * 20 }, up = Self.values(100, seed: 6)
+    var out = [Float](repeating: 0, count: 100)
+    gate.withUnsafeBufferPointer { g in up.withUnsafeBufferPointer { u in out.withUnsafeMutableBufferPointer { VectorKernels.swiGLU(gate: g.baseAddress!, up: u.baseAddress!, into: $0.baseAddress!, count: 100) } } }
+    for i in 0..<100 {
+      let expected = Double(gate[i]) / (1 + Foundation.exp(-Double(gate[i]))) * Double(up[i])
+      #expect(abs(Double(out[i]) - expected) <= 1e-6 * max(1, abs(expected)), "\(i)")
+    }
+  }
+
+  /// SmolLM2 preloaded (every product on the packed kernel, 8-token tiles included) computes
+  /// the streaming (OpenBLAS) pass's hidden states and logits.
+  @Test func smolLM2PackedEqualsStreaming() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap")
+    let model = try LanguageModel(checkpoint: try Checkpoint.openGGUF(at: Repository.smolLM2))
+    let tokens = Array((0..<21).map { 100 + 37 * $0 })
+    let streaming = try model.forward(tokens), packed = try model.preloaded().forward(tokens)
+    for l in stride(from: 0, through: model.layers, by: 5) {
+      #expect(InferenceTests.relativeError(packed.hiddenStates[l], streaming.hiddenStates[l].map(Double.init)) < 1e-4, "layer \(l)")
+    }
+    #expect(InferenceTests.relativeError(packed.logits, streaming.logits.map(Double.init)) < 1e-4)
+    #expect(packed.top(1).first?.token == streaming.top(1).first?.token)
+  }
+}
