@@ -43,14 +43,17 @@ public final class JobBoard: Sendable {
   public let retained: Int
 
   private let records = Mutex<(byID: [String: Record], order: [String], counter: Int)>(([:], [], 0))
-  private let slots: DispatchSemaphore
+  /// Jobs waiting, in submission order, and how many run: the gate admits the first waiting
+  /// job whenever fewer than ``concurrency`` run, so jobs start in the order they came.
+  private let gate = NSCondition()
+  nonisolated(unsafe) private var waiting: [String] = []
+  nonisolated(unsafe) private var running = 0
 
   public init(root: URL, workbench: Workbench, concurrency: Int = 2, retained: Int = 64) {
     self.root = root
     self.workbench = workbench
     self.concurrency = max(1, concurrency)
     self.retained = max(1, retained)
-    self.slots = DispatchSemaphore(value: max(1, concurrency))
   }
 
   /// Validates `job`, gives it a folder and starts it. Throws at once for a bad request.
@@ -80,10 +83,16 @@ public final class JobBoard: Sendable {
       $0.byID[id] = record
       $0.order.append(id)
     }
-    let thread = Thread { [slots, workbench] in
-      slots.wait()
-      defer { slots.signal() }
+    gate.lock()
+    waiting.append(id)
+    gate.unlock()
+    let thread = Thread { [self] in
+      guard admit(id) else { return }
       Self.run(job, record: record, workbench: workbench)
+      gate.lock()
+      running -= 1
+      gate.broadcast()
+      gate.unlock()
     }
     // The pipeline's stack frames are large (decoding, rendering); Foundation's default for
     // secondary threads (512 KiB) is not enough.
@@ -118,12 +127,34 @@ public final class JobBoard: Sendable {
     record.state.withLock { $0 = (state, nil, error, status) }
   }
 
+  /// Waits until `id` is first in line and a slot is free; false when it was cancelled while
+  /// waiting (it never runs).
+  private func admit(_ id: String) -> Bool {
+    gate.lock()
+    defer { gate.unlock() }
+    while waiting.first != id || running >= concurrency {
+      guard waiting.contains(id) else { return false }
+      gate.wait()
+    }
+    waiting.removeFirst()
+    running += 1
+    gate.broadcast()
+    return true
+  }
+
   public func record(_ id: String) -> Record? { records.withLock { $0.byID[id] } }
 
-  /// Asks a queued or running job to stop; it stops at its next stage boundary.
+  /// Cancels a job: a queued one leaves the line at once and never runs; a running one stops
+  /// at its next stage boundary.
   public func cancel(_ id: String) -> Record? {
     guard let r = record(id) else { return nil }
     r.progress.cancel()
+    gate.lock()
+    let wasWaiting = waiting.contains(id)
+    waiting.removeAll { $0 == id }
+    gate.broadcast()
+    gate.unlock()
+    if wasWaiting { Self.finish(r, .cancelled, error: "cancelled", status: 409) }
     return r
   }
 
