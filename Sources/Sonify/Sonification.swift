@@ -1,3 +1,4 @@
+public import Analysis
 public import Inference
 public import Score
 public import Theory
@@ -44,6 +45,20 @@ public struct Sonification: Sendable {
 
   /// The prompt's words: a token that starts with whitespace starts a new word, the others
   /// (sub-words, punctuation) join the word before them.
+  /// The key a model's weights suggest (its portrait's `suggested_key`); D dorian if the name
+  /// does not parse.
+  public static func key(suggestedBy portrait: Portrait) -> Key {
+    Key(parsing: portrait.summary.suggested_key.name) ?? Key(root: PitchClass(0), mode: .dorian)
+  }
+
+  /// The score and word timings for `mode`.
+  public func score(_ mode: Mode, pass: ForwardPass, map: ActivationMap, tokenizer: BytePairTokenizer, prompt: String) throws(SonifyError) -> (Score, [Word]) {
+    switch mode {
+    case .words: try words(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    case .thinking: try thinking(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    }
+  }
+
   public static func words(of tokens: [Int], tokenizer: BytePairTokenizer) -> [(text: String, tokens: [Int])] {
     var out: [(text: String, tokens: [Int])] = []
     for (i, id) in tokens.enumerated() {

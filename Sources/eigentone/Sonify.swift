@@ -94,14 +94,10 @@ extension Eigentone {
       if let key, let parsed = Theory.Key(parsing: key) {
         chosen = parsed
       } else {
-        let portrait = try PortraitStore.portrait(for: checkpoint, options: AnalysisOptions(), useCache: true)
-        chosen = Theory.Key(parsing: portrait.summary.suggested_key.name) ?? Theory.Key(root: PitchClass(0), mode: .dorian)
+        chosen = Sonification.key(suggestedBy: try PortraitStore.portrait(for: checkpoint, options: AnalysisOptions(), useCache: true))
       }
       let sonification = Sonification(key: chosen, tempo: tempo)
-      let (score, words) =
-        mode == .words
-        ? try sonification.words(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
-        : try sonification.thinking(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+      let (score, words) = try sonification.score(mode == .words ? .words : .thinking, pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
       try audio.check(score)
       try MIDIFileWriter.write(score, to: output)
       if let provenance { try AtomicFile.write(Array(try score.provenanceJSON()), to: provenance) }

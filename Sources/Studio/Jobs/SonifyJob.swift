@@ -69,15 +69,11 @@ public struct SonifyJob: StudioJob {
       chosen = parsed
     } else {
       try progress.stage("reading the portrait", at: 0.65)
-      let portrait = try workbench.portrait(model)
-      chosen = Key(parsing: portrait.summary.suggested_key.name) ?? Key(root: PitchClass(0), mode: .dorian)
+      chosen = Sonification.key(suggestedBy: try workbench.portrait(model))
     }
     try progress.stage("composing", at: 0.7)
     let sonification = Sonification(key: chosen, tempo: tempo)
-    let (score, words) =
-      mode == .words
-      ? try sonification.words(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
-      : try sonification.thinking(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    let (score, words) = try sonification.score(mode, pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
     try renderer.check(score)
     var files = try writeScore(score, in: folder)
     try writeJSON(words, "timing.json", in: folder)
