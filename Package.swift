@@ -47,6 +47,8 @@ let package = Package(
     .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
     .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
     .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+    // A header-only C function for software prefetch (no library to link).
+    .systemLibrary(name: "CPrefetch"),
 
     // MARK: - Thin Swift wrappers over the C libraries
     .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], swiftSettings: optimisedSettings),
@@ -65,7 +67,7 @@ let package = Package(
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: optimisedSettings),
     .target(name: "Synthesis", swiftSettings: optimisedSettings),
     .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: optimisedSettings),
-    .target(name: "PackedGEMM", dependencies: ["Linalg"], swiftSettings: avx512Settings),
+    .target(name: "PackedGEMM", dependencies: ["Linalg", "CPrefetch"], swiftSettings: avx512Settings),
     .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM"], swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],

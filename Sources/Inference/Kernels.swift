@@ -66,11 +66,32 @@ enum Kernels {
   /// RMSNorm: x · w / √(mean(x²) + ε), per token (sums in Double).
   static func rmsNorm(_ x: [Float], _ w: [Float], width: Int, epsilon: Float) -> [Float] {
     var y = x
-    for t in 0..<(x.count / width) {
-      var s = 0.0
-      for i in 0..<width { s += Double(x[t * width + i]) * Double(x[t * width + i]) }
-      let scale = Float(1 / (s / Double(width) + Double(epsilon)).squareRoot())
-      for i in 0..<width { y[t * width + i] = x[t * width + i] * scale * w[i] }
+    x.withUnsafeBufferPointer { xb in
+      y.withUnsafeMutableBufferPointer { yb in
+        w.withUnsafeBufferPointer { wb in
+          guard let x0 = xb.baseAddress, let y0 = yb.baseAddress, let w0 = wb.baseAddress, width > 0 else { return }
+          for t in 0..<(xb.count / width) {
+            let xt = x0 + t * width, yt = y0 + t * width
+            // Four partial sums in Double (independent, so they pipeline), added in a fixed order.
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var i = 0
+            while i + 4 <= width {
+              s0 += Double(xt[i]) * Double(xt[i])
+              s1 += Double(xt[i + 1]) * Double(xt[i + 1])
+              s2 += Double(xt[i + 2]) * Double(xt[i + 2])
+              s3 += Double(xt[i + 3]) * Double(xt[i + 3])
+              i += 4
+            }
+            while i < width {
+              s0 += Double(xt[i]) * Double(xt[i])
+              i += 1
+            }
+            let s = (s0 + s1) + (s2 + s3)
+            let scale = Float(1 / (s / Double(width) + Double(epsilon)).squareRoot())
+            for i in 0..<width { yt[i] = xt[i] * scale * w0[i] }
+          }
+        }
+      }
     }
     return y
   }
@@ -164,7 +185,6 @@ enum Kernels {
   ) {
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
-    let longest = segments.map(\.count).max() ?? 0
     q.withUnsafeBufferPointer { qb in
       k.withUnsafeBufferPointer { kb in
         v.withUnsafeBufferPointer { vb in
@@ -178,37 +198,24 @@ enum Kernels {
                 let T = segment.count, offset = probabilityOffset, lower = segment.lowerBound
                 // Heads in parallel: each writes its own output columns and probability block,
                 // in the same order whatever the thread count.
-                @Sendable func head(_ h: Int) {
+                @Sendable func query(_ h: Int, _ t: Int) {
                   guard let q0 = UnsafePointer<Float>(bitPattern: addresses.0), let k0 = UnsafePointer<Float>(bitPattern: addresses.1),
                     let v0 = UnsafePointer<Float>(bitPattern: addresses.2), let o0 = UnsafeMutablePointer<Float>(bitPattern: addresses.3),
                     let p0 = UnsafeMutablePointer<Float>(bitPattern: addresses.4)
                   else { return }
-                  var exps = [Double](repeating: 0, count: longest)
                   let g = h / group
-                  let scores = p0 + offset + h * T * T
-                  for t in 0..<T {
-                    let qt = q0 + (lower + t) * H * D + h * D
-                    let row = scores + t * T
-                    var m = -Double.infinity
-                    for s in 0...t {
-                      row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D)
-                      m = max(m, Double(row[s]))
-                    }
-                    var sum = 0.0
-                    for s in 0...t {
-                      exps[s] = exp(Double(row[s]) - m)
-                      sum += exps[s]
-                    }
-                    let ot = o0 + (lower + t) * H * D + h * D
-                    for s in 0...t {
-                      row[s] = Float(exps[s] / sum)
-                      VectorKernels.axpy(row[s], v0 + (lower + s) * G * D + g * D, ot, count: D)
-                    }
-                  }
+                  let qt = q0 + (lower + t) * H * D + h * D
+                  let row = p0 + offset + h * T * T + t * T
+                  for s in 0...t { row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
+                  VectorKernels.softmax(row, count: t + 1)
+                  VectorKernels.weightedRows(
+                    row, count: t + 1, rows: v0 + lower * G * D + g * D, stride: G * D, width: D, into: o0 + (lower + t) * H * D + h * D)
                 }
+                // Every (head, query) pair is independent (its own probability row and output
+                // slice); dealt out in turn, the causal rows' growing cost is shared evenly.
                 let parts = WorkerPool.shared.workers + 1
                 WorkerPool.shared.run(parts: parts) { part in
-                  for h in stride(from: part, to: H, by: parts) { head(h) }
+                  for i in stride(from: part, to: H * T, by: parts) { query(i / T, i % T) }
                 }
                 probabilityOffset += H * T * T
               }

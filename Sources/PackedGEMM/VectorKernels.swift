@@ -58,6 +58,68 @@ public enum VectorKernels {
     }
   }
 
+  /// In place, `row[i] ← e^(row[i] − max) / Σ e^(row[j] − max)` over `count` floats: the
+  /// exponentials with ``exp(_:)`` 16 at a time, their sum in Double in a fixed order (so the
+  /// result is the same every run). Differences below −87 saturate at e^−87 ≈ 1.6e-38, which
+  /// next to the largest term's 1 changes nothing a float can hold.
+  public static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+    guard count > 0 else { return }
+    var m = -Float.infinity
+    for i in 0..<count { m = max(m, row[i]) }
+    let shift = SIMD16<Float>(repeating: m)
+    var sum = 0.0
+    var i = 0
+    while i < count {
+      let lanes = min(16, count &- i)
+      var v = SIMD16<Float>(repeating: -.infinity)
+      if lanes == 16 { v = load(row + i) } else { for j in 0..<lanes { v[j] = row[i &+ j] } }
+      // Lanes past the end hold e^(−∞ clamped) and are neither summed nor stored.
+      let e = exp(v - shift)
+      for j in 0..<lanes { sum += Double(e[j]) }
+      if lanes == 16 {
+        UnsafeMutableRawPointer(row + i).storeBytes(of: e, as: SIMD16<Float>.self)
+      } else {
+        for j in 0..<lanes { row[i &+ j] = e[j] }
+      }
+      i &+= 16
+    }
+    let scale = SIMD16<Float>(repeating: Float(1 / sum))
+    i = 0
+    while i &+ 16 <= count {
+      UnsafeMutableRawPointer(row + i).storeBytes(of: load(row + i) * scale, as: SIMD16<Float>.self)
+      i &+= 16
+    }
+    while i < count {
+      row[i] *= scale[0]
+      i &+= 1
+    }
+  }
+
+  /// `out[0..<width] = Σₛ weights[s] · rows[s·stride ..< s·stride + width]` over `count` rows:
+  /// the attention output of one query (probabilities times value rows). Sixteen outputs at a
+  /// time are summed in a register over all rows in order, then stored once.
+  public static func weightedRows(
+    _ weights: UnsafePointer<Float>, count: Int, rows: UnsafePointer<Float>, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    var c = 0
+    while c &+ 16 <= width {
+      var acc = SIMD16<Float>()
+      var r = rows + c
+      for s in 0..<count {
+        acc.addProduct(SIMD16(repeating: weights[s]), load(r))
+        r += stride
+      }
+      UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
+      c &+= 16
+    }
+    while c < width {
+      var acc: Float = 0
+      for s in 0..<count { acc += weights[s] * rows[s &* stride &+ c] }
+      out[c] = acc
+      c &+= 1
+    }
+  }
+
   /// e^x for 16 floats: n = round(x·log₂e), f = x − n·ln 2 (Cody–Waite), e^f by its degree-7
   /// Taylor polynomial (truncation error < 5e-9 for |f| ≤ ½ ln 2), 2ⁿ by building the float's
   /// exponent. Inputs are clamped to [−87, 88], where e^x stays a
