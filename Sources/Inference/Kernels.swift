@@ -132,44 +132,34 @@ enum Kernels {
     let threads = Linalg.threadCount
     Linalg.setThreadCount(1)
     defer { Linalg.setThreadCount(threads) }
-    q.withUnsafeBufferPointer { qb in
-      k.withUnsafeBufferPointer { kb in
-        v.withUnsafeBufferPointer { vb in
-          out.withUnsafeMutableBufferPointer { ob in
-            probabilities.withUnsafeMutableBufferPointer { pb in
-              guard let qb0 = qb.baseAddress, let kb0 = kb.baseAddress, let vb0 = vb.baseAddress, let ob0 = ob.baseAddress, let pb0 = pb.baseAddress
-              else { return }
-              var probabilityOffset = 0
-              for segment in segments {
-                let T = segment.count
-                let qp = qb0 + segment.lowerBound * H * D
-                let kp = kb0 + segment.lowerBound * G * D
-                let vp = vb0 + segment.lowerBound * G * D
-                let op = ob0 + segment.lowerBound * H * D
-                let pp = pb0 + probabilityOffset
-                probabilityOffset += H * T * T
-                for h in 0..<H {
-                  let g = h / group
-                  let scores = pp + h * T * T
-                  // scores = scale · Q_h · K_gᵀ
-                  Linalg.sgemm(
-                    transposeA: false, transposeB: true, m: T, n: T, k: D, qp + h * D, lda: H * D, kp + g * D, ldb: G * D, scores, ldc: T,
-                    alpha: scale)
-                  for t in 0..<T {
-                    let row = scores + t * T
-                    var m = -Double.infinity
-                    for s in 0...t { m = max(m, Double(row[s])) }
-                    var sum = 0.0
-                    for s in 0...t { sum += exp(Double(row[s]) - m) }
-                    for s in 0...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
-                    for s in (t + 1)..<max(t + 1, T) { row[s] = 0 }
-                  }
-                  // out_h = P · V_g
-                  Linalg.sgemm(transposeA: false, transposeB: false, m: T, n: D, k: T, scores, lda: T, vp + g * D, ldb: G * D, op + h * D, ldc: H * D)
-                }
-              }
-            }
+    withAttentionBuffers(q, k, v, &out, &probabilities) { qb0, kb0, vb0, ob0, pb0 in
+      var probabilityOffset = 0
+      for segment in segments {
+        let T = segment.count
+        let qp = qb0 + segment.lowerBound * H * D
+        let kp = kb0 + segment.lowerBound * G * D
+        let vp = vb0 + segment.lowerBound * G * D
+        let op = ob0 + segment.lowerBound * H * D
+        let pp = pb0 + probabilityOffset
+        probabilityOffset += H * T * T
+        for h in 0..<H {
+          let g = h / group
+          let scores = pp + h * T * T
+          // scores = scale · Q_h · K_gᵀ
+          Linalg.sgemm(
+            transposeA: false, transposeB: true, m: T, n: T, k: D, qp + h * D, lda: H * D, kp + g * D, ldb: G * D, scores, ldc: T,
+            alpha: scale)
+          for t in 0..<T {
+            let row = scores + t * T
+            var m = -Double.infinity
+            for s in 0...t { m = max(m, Double(row[s])) }
+            var sum = 0.0
+            for s in 0...t { sum += exp(Double(row[s]) - m) }
+            for s in 0...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
+            for s in (t + 1)..<max(t + 1, T) { row[s] = 0 }
           }
+          // out_h = P · V_g
+          Linalg.sgemm(transposeA: false, transposeB: false, m: T, n: D, k: T, scores, lda: T, vp + g * D, ldb: G * D, op + h * D, ldc: H * D)
         }
       }
     }
@@ -185,6 +175,43 @@ enum Kernels {
   ) {
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
+    withAttentionBuffers(q, k, v, &out, &probabilities) { q0, k0, v0, o0, p0 in
+      let addresses = (Int(bitPattern: q0), Int(bitPattern: k0), Int(bitPattern: v0), Int(bitPattern: o0), Int(bitPattern: p0))
+      var probabilityOffset = 0
+      for segment in segments {
+        let T = segment.count, offset = probabilityOffset, lower = segment.lowerBound
+        // One query of one head: its own probability row and output slice, computed in the
+        // same order whatever the thread count.
+        @Sendable func query(_ h: Int, _ t: Int) {
+          guard let q0 = UnsafePointer<Float>(bitPattern: addresses.0), let k0 = UnsafePointer<Float>(bitPattern: addresses.1),
+            let v0 = UnsafePointer<Float>(bitPattern: addresses.2), let o0 = UnsafeMutablePointer<Float>(bitPattern: addresses.3),
+            let p0 = UnsafeMutablePointer<Float>(bitPattern: addresses.4)
+          else { return }
+          let g = h / group
+          let qt = q0 + (lower + t) * H * D + h * D
+          let row = p0 + offset + h * T * T + t * T
+          for s in 0...t { row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
+          VectorKernels.softmax(row, count: t + 1)
+          VectorKernels.weightedRows(
+            row, count: t + 1, rows: v0 + lower * G * D + g * D, stride: G * D, width: D, into: o0 + (lower + t) * H * D + h * D)
+        }
+        // Every (head, query) pair is independent (its own probability row and output
+        // slice); dealt out in turn, the causal rows' growing cost is shared evenly.
+        let parts = WorkerPool.shared.workers + 1
+        WorkerPool.shared.run(parts: parts) { part in
+          for i in stride(from: part, to: H * T, by: parts) { query(i / T, i % T) }
+        }
+        probabilityOffset += H * T * T
+      }
+    }
+  }
+
+  /// Runs `body` with the base addresses of an attention step's five buffers; does nothing when
+  /// any is empty (no tokens).
+  private static func withAttentionBuffers(
+    _ q: [Float], _ k: [Float], _ v: [Float], _ out: inout [Float], _ probabilities: inout [Float],
+    _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) {
     q.withUnsafeBufferPointer { qb in
       k.withUnsafeBufferPointer { kb in
         v.withUnsafeBufferPointer { vb in
@@ -192,33 +219,7 @@ enum Kernels {
             probabilities.withUnsafeMutableBufferPointer { pb in
               guard let q0 = qb.baseAddress, let k0 = kb.baseAddress, let v0 = vb.baseAddress, let o0 = ob.baseAddress, let p0 = pb.baseAddress
               else { return }
-              let addresses = (Int(bitPattern: q0), Int(bitPattern: k0), Int(bitPattern: v0), Int(bitPattern: o0), Int(bitPattern: p0))
-              var probabilityOffset = 0
-              for segment in segments {
-                let T = segment.count, offset = probabilityOffset, lower = segment.lowerBound
-                // Heads in parallel: each writes its own output columns and probability block,
-                // in the same order whatever the thread count.
-                @Sendable func query(_ h: Int, _ t: Int) {
-                  guard let q0 = UnsafePointer<Float>(bitPattern: addresses.0), let k0 = UnsafePointer<Float>(bitPattern: addresses.1),
-                    let v0 = UnsafePointer<Float>(bitPattern: addresses.2), let o0 = UnsafeMutablePointer<Float>(bitPattern: addresses.3),
-                    let p0 = UnsafeMutablePointer<Float>(bitPattern: addresses.4)
-                  else { return }
-                  let g = h / group
-                  let qt = q0 + (lower + t) * H * D + h * D
-                  let row = p0 + offset + h * T * T + t * T
-                  for s in 0...t { row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
-                  VectorKernels.softmax(row, count: t + 1)
-                  VectorKernels.weightedRows(
-                    row, count: t + 1, rows: v0 + lower * G * D + g * D, stride: G * D, width: D, into: o0 + (lower + t) * H * D + h * D)
-                }
-                // Every (head, query) pair is independent (its own probability row and output
-                // slice); dealt out in turn, the causal rows' growing cost is shared evenly.
-                let parts = WorkerPool.shared.workers + 1
-                WorkerPool.shared.run(parts: parts) { part in
-                  for i in stride(from: part, to: H * T, by: parts) { query(i / T, i % T) }
-                }
-                probabilityOffset += H * T * T
-              }
+              body(q0, k0, v0, o0, p0)
             }
           }
         }
