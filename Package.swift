@@ -57,9 +57,13 @@ let package = Package(
 
     // MARK: - Pipeline stages (pure Swift)
     .target(name: "AtomicFile", swiftSettings: swiftSettings),
+    .target(name: "JSONText", swiftSettings: optimisedSettings),
+    // The analysis's per-value kernels again (a link to Analysis/Statistics/FusedPass.swift),
+    // compiled for AVX-512; Analysis calls them only when `Linalg.hasAVX512`.
+    .target(name: "AnalysisAVX512", swiftSettings: avx512Settings),
     .target(name: "Checkpoint", dependencies: ["AtomicFile"], swiftSettings: optimisedSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
-    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg"], swiftSettings: optimisedSettings),
+    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512"], swiftSettings: optimisedSettings),
     .target(name: "Theory", swiftSettings: swiftSettings),
     .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
@@ -104,7 +108,8 @@ let package = Package(
     .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AnalysisAVX512", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
     .testTarget(name: "TheoryTests", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .testTarget(name: "ScoreFileTests", dependencies: ["Score", "Theory", "StandardMIDI", "MusicXML", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(

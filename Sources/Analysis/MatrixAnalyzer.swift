@@ -1,3 +1,4 @@
+import AnalysisAVX512
 import Anatomy
 import Checkpoint
 import Linalg
@@ -56,8 +57,10 @@ enum MatrixAnalyzer {
     let keepWhole = options.method == .exact || cols > rows
     let blockRows = Swift.max(1, Swift.min(rows, blockValues / Swift.max(1, stored.cols)))
     var gram = GramAccumulator(n: keepWhole ? 0 : cols)
+    // A matrix that fits one block stays in `block`; larger kept matrices are appended here.
+    let singleBlock = rows <= blockRows
     var whole = [Double]()
-    if keepWhole { whole.reserveCapacity(rows * cols) }
+    if keepWhole && !singleBlock { whole.reserveCapacity(rows * cols) }
     var rowSquares = [Double](repeating: 0, count: rows)
     var columnSquares = [Double](repeating: 0, count: cols)
     var moments = Moments()
@@ -89,12 +92,12 @@ enum MatrixAnalyzer {
                 let rowSq = rowBuffer.baseAddress
               else { return }
               let firstValue = FusedPass.firstFinite(src, rows: count, stride: stored.cols, offset: columnRange.lowerBound, cols: cols)
-              sums = PowerSums(shift: Double(firstValue))
-              let bad = FusedPass.run(
-                src: src, rows: count, stride: stored.cols, offset: columnRange.lowerBound, cols: cols, into: dst,
-                rowSquares: rowSq + r0, columnSquares: colSq, sums: &sums)
-              nanCount += bad.nan
-              infCount += bad.inf
+              let pass = Linalg.hasAVX512 ? AnalysisAVX512.FusedPass.run : FusedPass.run
+              let totals = pass(
+                src, count, stored.cols, columnRange.lowerBound, cols, Double(firstValue), dst, rowSq + r0, colSq)
+              sums = PowerSums(shift: Double(firstValue), totals: totals)
+              nanCount += totals.nan
+              infCount += totals.inf
             }
           }
         }
@@ -102,7 +105,7 @@ enum MatrixAnalyzer {
       moments.merge(sums.moments)
       block.withUnsafeBufferPointer { b in
         if keepWhole {
-          whole.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(count * cols)]))
+          if !singleBlock { whole.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(count * cols)])) }
         } else {
           gram.add(b, rows: count)
         }
@@ -113,18 +116,23 @@ enum MatrixAnalyzer {
     }
 
     // Spectrum.
+    func wholeMatrix<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+      singleBlock
+        ? try block.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<(rows * cols)])) }
+        : try whole.withUnsafeBufferPointer { try body($0) }
+    }
     var eigenvalues: [Double]
     var singularValues: [Double]
     if options.method == .exact {
-      singularValues = try whole.isEmpty ? [] : Linalg.singularValues(whole, rows: rows, cols: cols)
+      singularValues = try rows * cols == 0 ? [] : wholeMatrix { try Linalg.singularValues(Array($0), rows: rows, cols: cols) }
       eigenvalues = singularValues.map { $0 * $0 }
     } else {
       var ascending: [Double]
       if keepWhole {
-        let g = whole.withUnsafeBufferPointer { Linalg.rowGram($0, rows: rows, cols: cols) }
-        ascending = try Linalg.symmetricEigenvalues(g, n: rows)
+        var g = wholeMatrix { Linalg.rowGram($0, rows: rows, cols: cols) }
+        ascending = try Linalg.symmetricEigenvalues(overwriting: &g, n: rows)
       } else {
-        ascending = try gram.eigenvalues()
+        ascending = try gram.takeEigenvalues()
       }
       ascending = ascending.map { Swift.max(0, $0) }
       eigenvalues = ascending.reversed()
@@ -139,7 +147,6 @@ enum MatrixAnalyzer {
     let finiteCount = Swift.max(1.0, moments.count)
     let nearZeroLimit = 1e-3 * (totalSquares / finiteCount).squareRoot()
     var nearZero = 0
-    let singleBlock = rows <= blockRows
     r0 = 0
     while r0 < rows {
       let count = Swift.min(blockRows, rows - r0)
@@ -149,6 +156,11 @@ enum MatrixAnalyzer {
         try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
       }
       raw.withUnsafeBufferPointer { src in
+        if cols == stored.cols {
+          // Whole rows: the block is one contiguous run.
+          nearZero += histogram.add(UnsafeBufferPointer(rebasing: src[0..<(count * cols)]), countingBelow: Float(nearZeroLimit))
+          return
+        }
         for r in 0..<count {
           let s = r * stored.cols + columnRange.lowerBound
           let row = UnsafeBufferPointer(rebasing: src[s..<(s + cols)])

@@ -29,6 +29,14 @@ public struct GramAccumulator: Sendable {
   public func eigenvalues() throws(LinalgError) -> [Double] {
     try Linalg.symmetricEigenvalues(matrix, n: n)
   }
+
+  /// Eigenvalues of the accumulated Gram matrix, ascending, computed in place: the accumulator
+  /// is left empty (`n × n` doubles not copied).
+  public mutating func takeEigenvalues() throws(LinalgError) -> [Double] {
+    var g = matrix
+    matrix = []
+    return try Linalg.symmetricEigenvalues(overwriting: &g, n: n)
+  }
 }
 
 extension Linalg {

@@ -59,6 +59,25 @@ struct StatisticsTests {
     #expect(h.counts == [2, 1, 2, 2])
   }
 
+  /// The vector path against the one-value-at-a-time reference: random values with NaN, ±Inf,
+  /// out-of-range values and lengths that leave a scalar tail, over zero-width ranges too.
+  @Test(arguments: [(0, -1.0, 1.0), (7, -0.5, 0.25), (8, -1.0, 1.0), (1001, -0.3, 0.3), (4099, 0.2, 0.2)])
+  func histogramVectorPathMatchesTheScalarReference(count: Int, lower: Double, upper: Double) {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(count)
+    let specials: [Float] = [.nan, .infinity, -.infinity, 5, -5, Float(lower), Float(upper), 0]
+    let values: [Float] = (0..<count).map { i in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      if i % 37 == 3 { return specials[Int(state >> 61)] }
+      return Float(Double(state >> 11) / Double(1 << 53) * 0.8 - 0.4)
+    }
+    var fast = Histogram(lower: lower, upper: upper, binCount: 64)
+    var reference = fast
+    let (a, b) = values.withUnsafeBufferPointer { (fast.add($0, countingBelow: 0.01), reference.addOneByOne($0, countingBelow: 0.01)) }
+    #expect(fast.counts == reference.counts)
+    #expect(a == b)
+    #expect(fast.counts.reduce(0, +) == reference.counts.reduce(0, +))
+  }
+
   @Test func keySuggestionFollowsItsInputs() {
     let a = KeySuggestion(rootStatistic: 272.7, rootSource: "r", meanAlpha: 4.05)
     let b = KeySuggestion(rootStatistic: 190.0, rootSource: "r", meanAlpha: 2.3)

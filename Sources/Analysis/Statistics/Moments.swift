@@ -108,6 +108,12 @@ struct PowerSums {
 
   init(shift: Double) { self.shift = shift }
 
+  /// The sums of one block from ``FusedPass/run(src:rows:stride:offset:cols:shift:into:rowSquares:columnSquares:)``.
+  init(shift: Double, totals t: FusedPass.Totals) {
+    self.shift = shift
+    (n, s1, s2, s3, s4, minimum, maximum) = (t.n, t.s1, t.s2, t.s3, t.s4, t.minimum, t.maximum)
+  }
+
   @inline(__always)
   mutating func add(_ x: Double) {
     let d = x - shift

@@ -1,0 +1,1 @@
+../Analysis/Statistics/FusedPass.swift
