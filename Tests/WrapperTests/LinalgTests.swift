@@ -53,6 +53,30 @@ struct LinalgTests {
     for (l, x) in zip(eigen.reversed(), s) { #expect(abs(l - x * x) / (x * x) < 1e-10) }
   }
 
+  /// Blocks accumulated into recycled storage (larger, full of garbage) give the eigenvalues a
+  /// fresh accumulator gives, and the in-place eigenvalues are the copying ones.
+  @Test func gramAccumulatorRecyclesItsStorage() throws {
+    let s: [Double] = [5, 3, 2, 0.5]
+    let a = Self.withSpectrum(s, rows: 10, cols: 4)
+    var fresh = GramAccumulator(n: 4)
+    var recycled = GramAccumulator(n: 4, reusing: [Double](repeating: .nan, count: 40))
+    for start in stride(from: 0, to: 10, by: 3) {
+      let rows = min(3, 10 - start)
+      a.withUnsafeBufferPointer { b in
+        let block = UnsafeBufferPointer(rebasing: b[(start * 4)..<((start + rows) * 4)])
+        fresh.add(block, rows: rows)
+        recycled.add(block, rows: rows)
+      }
+    }
+    let expected = try fresh.eigenvalues()
+    #expect(try recycled.eigenvaluesInPlace() == expected)
+    for (l, x) in zip(expected.reversed(), s) { #expect(abs(l - x * x) / (x * x) < 1e-10) }
+    var g = [Double](repeating: 7, count: 3)
+    a.withUnsafeBufferPointer { Linalg.rowGram(UnsafeBufferPointer(rebasing: $0[0..<8]), rows: 2, cols: 4, into: &g) }
+    let direct = a.withUnsafeBufferPointer { Linalg.rowGram(UnsafeBufferPointer(rebasing: $0[0..<8]), rows: 2, cols: 4) }
+    #expect(g == direct && g.count == 4)
+  }
+
   @Test func multiply() {
     #expect(Linalg.multiply([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], m: 2, k: 3, n: 2) == [58, 64, 139, 154])
   }
