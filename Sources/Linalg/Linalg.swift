@@ -13,6 +13,16 @@ public enum Linalg {
     openblas_set_num_threads(Int32(max(1, count)))
   }
 
+  /// Sets OpenBLAS to one thread and ends its idle pool threads, which otherwise spin
+  /// (`sched_yield`) for ~0.1 s after the library loads, taking a core's share from a process
+  /// that parallelises by itself: `eigentone analyze` on MiniLM took 0.34–0.38 s with the pool
+  /// and 0.30–0.32 s without it (system time 0.12 s to 0.04 s). A later call with more threads
+  /// starts the pool again.
+  public static func stopThreadPool() {
+    openblas_set_num_threads(1)
+    blas_thread_shutdown_()
+  }
+
   /// The Gram matrix `AᵀA` (`cols × cols`, both triangles filled) of a row-major `rows × cols`
   /// matrix, accumulated in `Double` by `dsyrk`.
   public static func gram(_ a: [Double], rows: Int, cols: Int) -> [Double] {

@@ -3,6 +3,7 @@ import Anatomy
 import ArgumentParser
 import Checkpoint
 import Foundation
+import Linalg
 import Studio
 
 extension Eigentone {
@@ -39,6 +40,8 @@ extension Eigentone {
     }
 
     func run() throws {
+      // One BLAS thread per matrix from here on: OpenBLAS's spinning pool only takes CPU.
+      Linalg.stopThreadPool()
       let checkpoint = try source.open()
       let options = AnalysisOptions(method: exact ? .exact : .gram, minimumTailSize: minimumTail, threads: threads)
       let portrait = try PortraitStore.portrait(for: checkpoint, options: options, useCache: !noCache)
