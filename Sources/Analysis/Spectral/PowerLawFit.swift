@@ -11,7 +11,8 @@
 ///     D_i = max_{j<n} | 1 − (x_{i+j}/x_i)^(1−α_i) − j/n |
 ///
 /// (D_i = 1 otherwise). The fit keeps the first `i` with the smallest D. Computed in `Double`
-/// with the logarithms taken once, so the O(N²) scan costs about 2 ms for N = 768.
+/// with the logarithms taken once; a candidate's scan stops as soon as its distance reaches the
+/// best so far (it cannot win, and the result is the same), which skips most of the O(N²) work.
 ///
 /// WeightWatcher has no minimum tail size, which lets a handful of outliers (the "fingers")
 /// win with a spuriously large α. ``minimumTailSize`` restricts candidates to tails of at least
@@ -63,7 +64,12 @@ public struct PowerLawFit: Sendable, Hashable, Codable {
             for j in 0..<n {
               let theoretical = 1 - exp(exponent * (lg[i + j] - base))
               let difference = abs(theoretical - Double(j) / nd)
-              if difference > d { d = difference }
+              if difference > d {
+                d = difference
+                // This candidate can no longer beat the best (ties keep the earlier one): its
+                // exact D does not matter, so stop.
+                if d >= bestD { break }
+              }
             }
           }
           if d < bestD {
