@@ -28,6 +28,7 @@ public enum JSONText {
     } catch {
       throw EncodingError(path: "", reason: "\(error)")
     }
+    try Preformatter.formatLargeArrays(in: node, pretty: pretty)
     var writer = Writer(pretty: pretty)
     try writer.write(node, depth: 0)
     return writer.bytes

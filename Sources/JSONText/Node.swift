@@ -14,6 +14,8 @@ enum Node {
   case object(ObjectStorage)
   /// A value still being written by a nested encoder (`superEncoder`), read when serialising.
   case pending(TreeEncoder)
+  /// An array of numbers already written out (by ``Preformatter``), copied as it is.
+  case formatted([UInt8])
 }
 
 /// An array under construction (a class, so nested containers can keep appending to it).

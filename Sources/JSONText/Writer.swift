@@ -30,6 +30,7 @@ struct Writer {
     case .array(let storage): try array(storage.items, depth: depth)
     case .object(let storage): try object(storage.values, depth: depth)
     case .pending(let encoder): try write(encoder.node ?? .object(ObjectStorage()), depth: depth)
+    case .formatted(let text): bytes.append(contentsOf: text)
     }
   }
 
@@ -135,7 +136,7 @@ extension Node {
   /// Whether the node is written without nested containers (arrays of these stay on one line).
   var isScalar: Bool {
     switch self {
-    case .array, .object, .pending, .doubles, .floats, .integers: return false
+    case .array, .object, .pending, .doubles, .floats, .integers, .formatted: return false
     default: return true
     }
   }

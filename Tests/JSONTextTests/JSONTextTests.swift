@@ -104,6 +104,34 @@ struct Sample: Codable, Equatable {
     }
   }
 
+  /// Arrays of 256 numbers or more are formatted in parallel before writing: same bytes as one
+  /// at a time (checked through Foundation's parser), errors naming the same place.
+  @Test(arguments: [false, true])
+  func largeArraysAreFormattedInParallelToTheSameText(pretty: Bool) throws {
+    struct Spectra: Codable, Equatable {
+      var a: [Double]
+      var b: [[Double]]
+      var small: [Double]
+    }
+    let big = (0..<1000).map { 1 / Double($0 + 1) - 0.25 }
+    let value = Spectra(a: big, b: [big.reversed(), Array(big.prefix(300)), [1, 2]], small: [0.5])
+    let bytes = try JSONText.encode(value, pretty: pretty)
+    #expect(try JSONDecoder().decode(Spectra.self, from: Data(bytes)) == value)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let ours = try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary
+    let theirs = try JSONSerialization.jsonObject(with: try encoder.encode(value)) as? NSDictionary
+    #expect(ours == theirs)
+    var broken = value
+    broken.b[1][299] = .nan
+    do {
+      _ = try JSONText.encode(broken, pretty: pretty)
+      Issue.record("a NaN in a large array was written")
+    } catch {
+      #expect(error.path == "b.1.299")
+    }
+  }
+
   @Test func equalValuesGiveEqualBytes() throws {
     #expect(try JSONText.encode(Self.sample) == JSONText.encode(Self.sample))
   }
