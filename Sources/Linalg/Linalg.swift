@@ -10,6 +10,9 @@ public enum Linalg {
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
   public static func setThreadCount(_ count: Int) {
+    // OpenBLAS 0.3.21 starts its pool again on every call, even for the count it already has
+    // (which would undo ``stopThreadPool()``): call it only for a change.
+    guard max(1, count) != threadCount else { return }
     openblas_set_num_threads(Int32(max(1, count)))
   }
 
