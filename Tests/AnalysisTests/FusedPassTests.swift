@@ -73,11 +73,11 @@ struct FusedPassTests {
     let scale = upper > lower ? Double(bins) / (upper - lower) : 0
     let kernels = [Analysis.FusedPass.histogram, AnalysisAVX512.FusedPass.histogram]
     for (k, histogram) in kernels.enumerated() where k == 0 || Linalg.hasAVX512 {
-      var copies = [Int](repeating: 0, count: 4 * (bins + 1))
+      var copies = [Int](repeating: 0, count: Analysis.FusedPass.copyCount * (bins + 1))
       let count = values.withUnsafeBufferPointer { v in
         copies.withUnsafeMutableBufferPointer { histogram(v, lower, scale, bins, 0.05, $0.baseAddress!) }
       }
-      let counts = (0..<bins).map { b in (0..<4).reduce(0) { $0 + copies[$1 * (bins + 1) + b] } }
+      let counts = (0..<bins).map { b in (0..<Analysis.FusedPass.copyCount).reduce(0) { $0 + copies[$1 * (bins + 1) + b] } }
       #expect(counts == reference.counts)
       #expect(count == small)
     }

@@ -105,10 +105,13 @@ package enum FusedPass {
   /// Counts `values` into `bins` equal bins (bin = ⌊(x − lower)·scale⌋, the top edge into the
   /// last bin) and returns how many have |x| < `limit`.
   ///
-  /// `copies` holds `4 × (bins + 1)` zeroed counters: lane k of each group of eight counts into
-  /// copy k mod 4, so runs of values in one bin (most weights sit in the few bins around zero)
+  /// `copies` holds `copyCount × (bins + 1)` zeroed counters: lane k of each group of eight
+  /// counts into copy k, so runs of values in one bin (most weights sit in the few bins around zero)
   /// do not wait on one another's increments; counter `bins` of each copy takes the values
   /// counted nowhere (NaN, ±Inf, out of range). The caller sums the copies.
+  /// Copies of the counters ``histogram(_:lower:scale:bins:limit:copies:)`` needs.
+  package static let copyCount = 8
+
   package static func histogram(
     _ values: UnsafeBufferPointer<Float>, lower: Double, scale: Double, bins: Int, limit: Float,
     copies c: UnsafeMutablePointer<Int>
@@ -118,6 +121,7 @@ package enum FusedPass {
     let lowerV = V(repeating: lower), scaleV = V(repeating: scale)
     let end = V(repeating: Double(bins) + 1), last = V(repeating: Double(bins - 1)), discard = V(repeating: Double(bins))
     let limitV = SIMD8<Float>(repeating: limit)
+    let twoTo52 = V(repeating: 0x1p52), twoTo52Bits = SIMD8<UInt64>(repeating: (0x1p52 as Double).bitPattern)
     var small = SIMD8<Int32>()
     let vectorCount = values.count & ~7
     var i = 0
@@ -128,14 +132,12 @@ package enum FusedPass {
       // NaN fails both comparisons; ±Inf land outside: both go to the discard counter.
       let inside = (x .>= 0) .& (x .< end)
       let bin = x.replacing(with: last, where: x .> last).replacing(with: discard, where: .!inside)
-      c[Int(bin[0])] += 1
-      c[stride + Int(bin[1])] += 1
-      c[2 * stride + Int(bin[2])] += 1
-      c[3 * stride + Int(bin[3])] += 1
-      c[Int(bin[4])] += 1
-      c[stride + Int(bin[5])] += 1
-      c[2 * stride + Int(bin[6])] += 1
-      c[3 * stride + Int(bin[7])] += 1
+      // ⌊bin⌋ as an integer without a range check per lane: 0 ≤ ⌊bin⌋ ≤ bins < 2⁵², so adding
+      // 2⁵² leaves it in the low bits of the double.
+      let integral = unsafeBitCast(bin.rounded(.down) + twoTo52, to: SIMD8<UInt64>.self) &- twoTo52Bits
+      for k in 0..<8 {
+        c[k &* stride &+ Int(truncatingIfNeeded: integral[k])] &+= 1
+      }
       i += 8
     }
     var count = Int(small.wrappedSum())
@@ -143,7 +145,7 @@ package enum FusedPass {
       let v = base[i]
       if Swift.abs(v) < limit { count += 1 }
       let x = (Double(v) - lower) * scale
-      c[x >= 0 && x < Double(bins) + 1 ? Swift.min(Int(x), bins - 1) : bins] += 1
+      c[x >= 0 && x < Double(bins) + 1 ? Swift.min(Int(x), bins - 1) : bins] &+= 1
       i += 1
     }
     return count

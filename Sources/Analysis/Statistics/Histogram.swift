@@ -27,15 +27,16 @@ public struct Histogram: Sendable, Hashable, Codable {
     let scale = upper > lower ? Double(bins) / (upper - lower) : 0
     let stride = bins + 1
     let (lower, avx512) = (self.lower, Linalg.hasAVX512)
-    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * stride) { copies in
+    let copyCount = FusedPass.copyCount
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: copyCount * stride) { copies in
       guard let c = copies.baseAddress else { return 0 }
-      c.initialize(repeating: 0, count: 4 * stride)
+      c.initialize(repeating: 0, count: copyCount * stride)
       let small =
         avx512
         ? AnalysisAVX512.FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
         : FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
       for b in 0..<bins {
-        counts[b] += c[b] + c[stride + b] + c[2 * stride + b] + c[3 * stride + b]
+        counts[b] += (0..<copyCount).reduce(0) { $0 + c[$1 * stride + b] }
       }
       return small
     }
