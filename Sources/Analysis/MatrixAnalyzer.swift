@@ -85,16 +85,26 @@ enum MatrixAnalyzer {
       swap(&block, &scratch.block)
     }
 
+    /// Stored rows of matrix rows `first ..< first + count`: F32 in place in the memory map,
+    /// other types decoded into `raw` (when `decoding`; else what `raw` holds).
+    func withRows(_ first: Int, _ count: Int, decoding: Bool, _ body: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+      let storedRows = (first * storedRowsPerMatrixRow)..<((first + count) * storedRowsPerMatrixRow)
+      if let direct = checkpoint.floatsInPlace(tensor, rows: storedRows) { return try body(direct) }
+      if decoding {
+        try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
+      }
+      try raw.withUnsafeBufferPointer { try body($0) }
+    }
+
     var r0 = 0
     while r0 < rows {
       let count = Swift.min(blockRows, rows - r0)
       let first = rowRange.lowerBound + r0
-      try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
       // One fused pass: copy the selected columns to Double, count NaN and Inf (read as 0 for
       // the norms and the spectrum), accumulate row and column sums of squares, and the
       // shifted power sums of the finite values for this block's moments.
       var sums = PowerSums(shift: 0)
-      raw.withUnsafeBufferPointer { srcBuffer in
+      try withRows(first, count, decoding: true) { srcBuffer in
         block.withUnsafeMutableBufferPointer { dstBuffer in
           columnSquares.withUnsafeMutableBufferPointer { colBuffer in
             rowSquares.withUnsafeMutableBufferPointer { rowBuffer in
@@ -120,8 +130,11 @@ enum MatrixAnalyzer {
           gram.add(b, rows: count)
         }
       }
-      let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
-      file.release(start..<(start + count * bytesPerMatrixRow))
+      // A matrix read in one block is read again by the second pass: keep its pages till then.
+      if !singleBlock {
+        let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
+        file.release(start..<(start + count * bytesPerMatrixRow))
+      }
       r0 += count
     }
 
@@ -165,11 +178,8 @@ enum MatrixAnalyzer {
     while r0 < rows {
       let count = Swift.min(blockRows, rows - r0)
       let first = rowRange.lowerBound + r0
-      // A matrix that fits one block is still in `raw`; larger ones are decoded again.
-      if !singleBlock {
-        try decode(tensor, checkpoint, matrixRows: first..<(first + count), perRow: storedRowsPerMatrixRow, into: &raw)
-      }
-      raw.withUnsafeBufferPointer { src in
+      // A matrix that fits one block is still in `raw` (or the map); larger ones are read again.
+      try withRows(first, count, decoding: !singleBlock) { src in
         if cols == stored.cols {
           // Whole rows: the block is one contiguous run.
           nearZero += histogram.add(UnsafeBufferPointer(rebasing: src[0..<(count * cols)]), countingBelow: Float(nearZeroLimit))

@@ -84,6 +84,26 @@ struct DecodeTests {
     }
   }
 
+  /// F32 rows read in place from the map are the decoded rows; other types and rows out of
+  /// range give nil (callers decode instead).
+  @Test func floatsInPlaceAreTheDecodedRows() throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("t.safetensors")
+    let values = (0..<12).map { Float($0) * 0.5 - 1 }
+    try SafetensorsWriter(entries: [
+      .init(name: "m", shape: [4, 3], floats: values),
+      .init(name: "h", dtype: .bf16, shape: [2, 2], bytes: [0, 0x3F, 0, 0x40, 0, 0xBF, 0, 0]),
+    ]).write(to: path)
+    let c = try Checkpoint.openSafetensors(at: path)
+    let m = try #require(c.tensor(named: "m")), h = try #require(c.tensor(named: "h"))
+    var decoded = [Float](repeating: 0, count: 6)
+    try decoded.withUnsafeMutableBufferPointer { try c.decodeRows(m, rows: 1..<3, into: $0) }
+    let direct = try #require(c.floatsInPlace(m, rows: 1..<3))
+    #expect(Array(direct) == decoded)
+    #expect(c.floatsInPlace(m, rows: 3..<5) == nil)
+    #expect(c.floatsInPlace(h, rows: 0..<1) == nil)
+  }
+
   @Test(arguments: [DType.f4, .f6E2M3, .f8E8M0, .c64])
   func undecodableTypesNameThemselves(_ dtype: DType) throws {
     let dir = TemporaryDirectory()

@@ -24,6 +24,22 @@ extension Checkpoint {
     return try decode(tensor)
   }
 
+  /// Rows `rows` of an F32 tensor read in place from the memory map (no copy), or `nil` when the
+  /// tensor is another type, the host is big-endian or the data is not 4-byte aligned (callers
+  /// then use ``decodeRows(_:rows:into:)``). Valid while the checkpoint is open.
+  public func floatsInPlace(_ tensor: TensorInfo, rows: Range<Int>) -> UnsafeBufferPointer<Float>? {
+    #if _endian(little)
+      guard tensor.dtype == .f32, rows.lowerBound >= 0, rows.upperBound <= tensor.rowCount else { return nil }
+      let bytesPerRow = tensor.rowLength * 4
+      let start = tensor.byteRange.lowerBound + rows.lowerBound * bytesPerRow
+      let src = files[tensor.fileIndex].bytes(start..<(start + rows.count * bytesPerRow))
+      guard let base = src.baseAddress, UInt(bitPattern: base) % 4 == 0 else { return nil }
+      return UnsafeBufferPointer(start: base.bindMemory(to: Float.self, capacity: src.count / 4), count: src.count / 4)
+    #else
+      return nil
+    #endif
+  }
+
   /// Decodes rows `rows` (each ``TensorInfo/rowLength`` values) into the front of `buffer`.
   /// Streaming a large matrix through a reused buffer keeps memory bounded.
   public func decodeRows(
