@@ -77,6 +77,20 @@ struct LinalgTests {
     #expect(g == direct && g.count == 4)
   }
 
+  /// The direct dsytrd + dsterf route gives dsyevd's eigenvalues, and matrices near Double's
+  /// limits (which dsyevd rescales) take the dsyevd route.
+  @Test(arguments: [1.0, 1e-170, 1e170])
+  func directRouteMatchesDsyevd(scale: Double) throws {
+    let s: [Double] = [9, 4, 2.5, 1, 0.25, 0.01]
+    let a = Self.withSpectrum(s, rows: 12, cols: 6)
+    let g = Linalg.gram(a, rows: 12, cols: 6).map { $0 * scale }
+    var first = g, second = g
+    let direct = try Linalg.symmetricEigenvalues(overwriting: &first, n: 6)
+    let reference = try Linalg.dsyevdEigenvalues(overwriting: &second, n: 6)
+    for (x, y) in zip(direct, reference) { #expect(abs(x - y) <= 1e-12 * abs(reference.last ?? 1)) }
+    for (l, x) in zip(direct.reversed(), s) { #expect(abs(l / scale - x * x) / (x * x) < 1e-9) }
+  }
+
   @Test func multiply() {
     #expect(Linalg.multiply([1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], m: 2, k: 3, n: 2) == [58, 64, 139, 154])
   }
