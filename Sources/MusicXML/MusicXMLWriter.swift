@@ -1,12 +1,16 @@
 import AtomicFile
+import Theory
 public import Score
 
 /// Exports a score as MusicXML 4.0 (partwise), so it opens as notation in MuseScore, Finale,
 /// Sibelius or Dorico.
 ///
 /// One part per track with consistent ids (`P1`, `P2`, … in both `<part-list>` and the parts),
-/// MIDI channel and program (1-based, as MusicXML counts); the key and time signature of the
-/// score's first signatures; tempo marks; section markers as rehearsal marks on the first part.
+/// MIDI channel and program (1-based, as MusicXML counts); bars laid out by the score's
+/// time-signature map, with `<time>` and `<key>` written wherever the meter or the key changes
+/// (a key change lands on the next bar line; notes are spelt in the key: C♭ in G♭ major, G♯ in
+/// A minor — see `Pitch.spelled(fifths:minor:)`); tempo marks; section markers as rehearsal
+/// marks on the first part.
 /// Notes and rests are quantised to ``grid`` beats; notes with the same onset and end become
 /// chords, overlapping notes go to further voices (`<backup>`), and anything crossing a bar
 /// line or needing an unwritable length is split into tied notes. Drum tracks become a
@@ -24,10 +28,7 @@ public struct MusicXMLWriter: Sendable {
   public func document(for score: Score) throws(ScoreError) -> String {
     try score.validate()
     guard [1.0, 0.5, 0.25, 0.125].contains(grid) else { throw ScoreError("MusicXML grid must be 1, 1/2, 1/4 or 1/8 beat") }
-    let signature = score.timeSignatures.first ?? Score.TimeSignature(beat: 0, numerator: 4, denominator: 4)
-    let measureLength = Int((signature.beatsPerBar * Double(divisions)).rounded())
-    let totalUnits = Int((score.length / grid).rounded(.up))
-    let measureCount = max(1, (totalUnits + measureLength - 1) / measureLength)
+    let measures = try measures(of: score, covering: Int((score.length / grid).rounded(.up)))
     var x = XMLBuilder()
     x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>")
     x.raw("<!DOCTYPE score-partwise PUBLIC \"-//Recordare//DTD MusicXML 4.0 Partwise//EN\" \"http://www.musicxml.org/dtds/partwise.dtd\">")
@@ -44,9 +45,7 @@ public struct MusicXMLWriter: Sendable {
     for (i, track) in score.tracks.enumerated() { partListEntry(&x, track: track, id: "P\(i + 1)") }
     x.close("part-list")
     for (i, track) in score.tracks.enumerated() {
-      part(
-        &x, track: track, id: "P\(i + 1)", score: score, signature: signature, measureLength: measureLength,
-        measureCount: measureCount, isFirst: i == 0)
+      part(&x, track: track, id: "P\(i + 1)", score: score, measures: measures, isFirst: i == 0)
     }
     x.close("score-partwise")
     return x.text
@@ -120,29 +119,30 @@ public struct MusicXMLWriter: Sendable {
     return voices
   }
 
-  func part(
-    _ x: inout XMLBuilder, track: Track, id: String, score: Score, signature: Score.TimeSignature, measureLength: Int,
-    measureCount: Int, isFirst: Bool
-  ) {
+  func part(_ x: inout XMLBuilder, track: Track, id: String, score: Score, measures: [Measure], isFirst: Bool) {
     let voiceList = voices(of: track)
-    let key = score.keySignatures.first
-    let useFlats = (key?.fifths ?? 0) < 0
     let meanPitch = track.notes.isEmpty ? 60.0 : Double(track.notes.map(\.pitch).reduce(0, +)) / Double(track.notes.count)
     x.open("part", ["id": id])
-    for m in 0..<measureCount {
-      let start = m * measureLength, end = start + measureLength
+    for (m, measure) in measures.enumerated() {
+      let start = measure.start, end = measure.end, measureLength = measure.length
       x.open("measure", ["number": "\(m + 1)"])
-      if m == 0 {
+      if m == 0 || measure.showsKey || measure.showsTime {
         x.open("attributes")
-        x.leaf("divisions", "\(divisions)")
-        x.open("key")
-        x.leaf("fifths", "\(key?.fifths ?? 0)")
-        x.leaf("mode", key?.minor == true ? "minor" : "major")
-        x.close("key")
-        x.open("time")
-        x.leaf("beats", "\(signature.numerator)")
-        x.leaf("beat-type", "\(signature.denominator)")
-        x.close("time")
+        if m == 0 { x.leaf("divisions", "\(divisions)") }
+        if measure.showsKey {
+          x.open("key")
+          x.leaf("fifths", "\(measure.key?.fifths ?? 0)")
+          x.leaf("mode", measure.key?.minor == true ? "minor" : "major")
+          x.close("key")
+        }
+        if measure.showsTime {
+          x.open("time")
+          x.leaf("beats", "\(measure.time.numerator)")
+          x.leaf("beat-type", "\(measure.time.denominator)")
+          x.close("time")
+        }
+      }
+      if m == 0 {
         x.open("clef")
         if track.isDrum {
           x.leaf("sign", "percussion")
@@ -154,11 +154,10 @@ public struct MusicXMLWriter: Sendable {
           x.leaf("line", "2")
         }
         x.close("clef")
-        x.close("attributes")
       }
+      if m == 0 || measure.showsKey || measure.showsTime { x.close("attributes") }
       if isFirst {
-        for t in score.tempos where unit(t.beat) >= start && unit(t.beat) < end || (m == 0 && t.beat == 0) {
-          if m > 0 && unit(t.beat) < start { continue }
+        for t in score.tempos where unit(t.beat) >= start && unit(t.beat) < end {
           tempo(&x, bpm: t.bpm, offset: unit(t.beat) - start)
         }
         for marker in score.markers where unit(marker.beat) >= start && unit(marker.beat) < end {
@@ -187,7 +186,7 @@ public struct MusicXMLWriter: Sendable {
           if from > cursor { rest(&x, length: from - cursor, voice: v + 1, wholeMeasure: false) }
           let tiedFromBefore = e.on < start
           let tiesAfter = e.off > end
-          notes(&x, event: e, length: to - from, voice: v + 1, track: track, id: id, useFlats: useFlats,
+          notes(&x, event: e, length: to - from, voice: v + 1, track: track, id: id, key: key(at: e.on, in: measures),
                 tieIn: tiedFromBefore, tieOut: tiesAfter, lyric: from == e.on ? e.lyric : nil)
           cursor = to
         }
@@ -200,6 +199,17 @@ public struct MusicXMLWriter: Sendable {
   }
 
   func unit(_ beat: Double) -> Int { Int((beat / grid).rounded()) }
+
+  /// The key a note starting at grid unit `on` is spelt in: the one in force in its first bar,
+  /// so every tied piece of it keeps one spelling across a key change.
+  func key(at on: Int, in measures: [Measure]) -> Score.KeySignature? {
+    var low = 0, high = measures.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if measures[mid].start <= on { low = mid } else { high = mid - 1 }
+    }
+    return measures[low].key
+  }
 
   func tempo(_ x: inout XMLBuilder, bpm: Double, offset: Int) {
     let value = (bpm * 100).rounded() / 100
@@ -262,7 +272,7 @@ public struct MusicXMLWriter: Sendable {
   }
 
   func notes(
-    _ x: inout XMLBuilder, event: Event, length: Int, voice: Int, track: Track, id: String, useFlats: Bool, tieIn: Bool,
+    _ x: inout XMLBuilder, event: Event, length: Int, voice: Int, track: Track, id: String, key: Score.KeySignature?, tieIn: Bool,
     tieOut: Bool, lyric: String?
   ) {
     let parts = pieces(length)
@@ -279,13 +289,11 @@ public struct MusicXMLWriter: Sendable {
           x.leaf("display-octave", "\(octave)")
           x.close("unpitched")
         } else {
-          let names = useFlats ? ["C", "D", "D", "E", "E", "F", "G", "G", "A", "A", "B", "B"] : ["C", "C", "D", "D", "E", "F", "F", "G", "G", "A", "A", "B"]
-          let alters = useFlats ? [0, -1, 0, -1, 0, 0, -1, 0, -1, 0, -1, 0] : [0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 0]
-          let pc = pitch % 12
+          let spelling = Pitch(clamping: pitch).spelled(fifths: key?.fifths ?? 0, minor: key?.minor ?? false)
           x.open("pitch")
-          x.leaf("step", names[pc])
-          if alters[pc] != 0 { x.leaf("alter", "\(alters[pc])") }
-          x.leaf("octave", "\(pitch / 12 - 1)")
+          x.leaf("step", spelling.step)
+          if spelling.alter != 0 { x.leaf("alter", "\(spelling.alter)") }
+          x.leaf("octave", "\(spelling.octave)")
           x.close("pitch")
         }
         x.leaf("duration", "\(len)")

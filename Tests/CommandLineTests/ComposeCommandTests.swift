@@ -33,6 +33,32 @@ struct ComposeCommandTests {
     #expect(layers == (0..<6).map { "layer-\($0).mid" })
   }
 
+  /// The suite modulates: its MusicXML changes key at the bar lines where its MIDI file does
+  /// (mido reads one, music21 the other), with the same signatures.
+  @Test func suiteKeyChangesReachTheMusicXML() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let r = try CommandRunner.eigentone(
+      ["compose", "suite", Repository.miniLM, "-o", out.file("s.mid"), "--musicxml", out.file("s.musicxml")],
+      environment: CommandRunner.environment(cache: cache.path))
+    #expect(r.status == 0, "\(r.stderr)")
+    let midi = try CommandRunner.pythonJSON("check_midi.py", out.file("s.mid"))
+    let xml = try CommandRunner.pythonJSON("check_musicxml.py", out.file("s.musicxml"))
+    let major = ["Cb": -7, "Gb": -6, "Db": -5, "Ab": -4, "Eb": -3, "Bb": -2, "F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7]
+    let minor = ["Ab": -7, "Eb": -6, "Bb": -5, "F": -4, "C": -3, "G": -2, "D": -1, "A": 0, "E": 1, "B": 2, "F#": 3, "C#": 4, "G#": 5, "D#": 6, "A#": 7]
+    let fromMIDI = try (midi["keys"] as? [[Any]] ?? []).map { k -> String in
+      let name = try #require(k[1] as? String), beat = try #require(k[0] as? Double)
+      let sharps = name.hasSuffix("m") ? minor[String(name.dropLast())] : major[name]
+      return "\(Int(beat / 4) + 1):\(try #require(sharps))"
+    }
+    let parts = try #require(xml["parts"] as? [[String: Any]])
+    #expect(fromMIDI.count >= 2)
+    for part in parts {
+      #expect((part["keys"] as? [[Any]] ?? []).map { "\($0[0]):\($0[1])" } == fromMIDI)
+      #expect((part["times"] as? [[Any]] ?? []).map { "\($0[0]):\($0[1])" } == ["1:4/4"])
+    }
+  }
+
   /// The same command twice gives byte-identical files.
   @Test func deterministic() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")

@@ -84,7 +84,7 @@ struct MIDIFileTests {
     let dir = TemporaryDirectory()
     let path = dir.file("score.mid")
     try MIDIFileWriter.write(score, to: path)
-    let report = try ExternalTools.python("check_midi.py", path)
+    let report = try CommandRunner.pythonJSON("check_midi.py", path)
     let notes = score.tracks.reduce(0) { $0 + $1.writtenNotes().count }
     #expect(report["notes"] as? Int == notes)
     #expect(report["tracks"] as? Int == score.tracks.count + 1)

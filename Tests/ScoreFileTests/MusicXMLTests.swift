@@ -65,7 +65,7 @@ struct MusicXMLTests {
     let dir = TemporaryDirectory()
     let path = dir.file("score.musicxml")
     try MusicXMLWriter().write(s, to: path)
-    let report = try ExternalTools.python("check_musicxml.py", path)
+    let report = try CommandRunner.pythonJSON("check_musicxml.py", path)
     let parts = try #require(report["parts"] as? [[String: Any]])
     #expect(parts.count == s.tracks.count)
     let writer = MusicXMLWriter()
@@ -100,4 +100,78 @@ extension String {
   }
 
   var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+@Suite("MusicXML signature maps")
+struct MusicXMLSignatureMapTests {
+  /// 4/4 for two bars, 3/4 from beat 8, 6/8 from beat 17; G major from beat 11 (a bar line),
+  /// F major from beat 12.5 (mid-bar: lands on the bar line at 14). A note crosses every change
+  /// and keeps the spelling of the key it starts in (a tie joins notes spelt alike).
+  static var changing: Score {
+    var s = Score(
+      title: "Changes",
+      timeSignatures: [.init(beat: 0, numerator: 4, denominator: 4), .init(beat: 8, numerator: 3, denominator: 4),
+                       .init(beat: 17, numerator: 6, denominator: 8)],
+      keySignatures: [.init(beat: 0, fifths: 0, minor: false), .init(beat: 11, fifths: 1, minor: false),
+                      .init(beat: 12.5, fifths: -1, minor: false)])
+    s.tracks = [Track(name: "Line", channel: 0, notes: [
+      Note(onset: 6, duration: 4, pitch: 70, velocity: 80),  // A♯ in C major, across 4/4 → 3/4
+      Note(onset: 10.5, duration: 7, pitch: 70, velocity: 80),  // across the keys and the 6/8
+      Note(onset: 20, duration: 1, pitch: 70, velocity: 80),  // B♭ in F major
+    ])]
+    return s
+  }
+
+  @Test func barsFollowTheTimeSignatureMap() throws {
+    let m = try MusicXMLWriter().measures(of: Self.changing, covering: 21 * 4)
+    #expect(m.map(\.start) == [0, 16, 32, 44, 56, 68, 80])
+    #expect(m.map(\.length) == [16, 16, 12, 12, 12, 12, 12])
+    #expect(m.map(\.showsTime) == [true, false, true, false, false, true, false])
+    #expect(m.map { $0.key?.fifths ?? 99 } == [0, 0, 0, 1, -1, -1, -1])
+    #expect(m.map(\.showsKey) == [true, false, false, true, true, false, false])
+  }
+
+  /// Every voice of every bar adds up to that bar's own length; keys spell the accidentals.
+  @Test func barsAreFullAndSpeltInTheirKey() throws {
+    let xml = try MusicXMLWriter().document(for: Self.changing)
+    let lengths = [16, 16, 12, 12, 12, 12, 12]
+    let bars = xml.components(separatedBy: "<measure number=").dropFirst()
+    #expect(bars.count == lengths.count)
+    for (bar, length) in zip(bars, lengths) {
+      let body = bar.components(separatedBy: "</measure>")[0]
+      let total = body.components(separatedBy: "<duration>").dropFirst().reduce(0) {
+        $0 + (Int($1.components(separatedBy: "</duration>")[0]) ?? 0)
+      }
+      #expect(total == length)
+    }
+    #expect(xml.components(separatedBy: "<time>").count - 1 == 3)
+    #expect(xml.components(separatedBy: "<key>").count - 1 == 3)
+    let compact = bars.map { $0.filter { !$0.isWhitespace } }
+    #expect(compact.map { $0.contains("<step>A</step><alter>1</alter>") } == [false, true, true, true, true, true, false])
+    #expect(compact.map { $0.contains("<step>B</step><alter>-1</alter>") } == [false, false, false, false, false, false, true])
+  }
+
+  /// music21 finds the meters and keys in the bars where they change.
+  @Test func music21SeesTheChanges() throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("changes.musicxml")
+    try MusicXMLWriter().write(Self.changing, to: path)
+    let report = try CommandRunner.pythonJSON("check_musicxml.py", path)
+    let part = try #require((report["parts"] as? [[String: Any]])?.first)
+    let times = (part["times"] as? [[Any]] ?? []).map { "\($0[0]):\($0[1])" }
+    let keys = (part["keys"] as? [[Any]] ?? []).map { "\($0[0]):\($0[1])" }
+    #expect(times == ["1:4/4", "3:3/4", "6:6/8"])
+    #expect(keys == ["1:0", "4:1", "5:-1"])
+    #expect(part["notes"] as? Int == 3)
+    #expect(part["tie_starts"] as? Int == part["tie_stops"] as? Int)
+  }
+
+  @Test(arguments: [(3, 8, 1.0), (1, 32, 0.25), (5, 16, 0.5)])
+  func metersOffTheGridAreRefused(_ numerator: Int, _ denominator: Int, _ grid: Double) {
+    var s = ScoreFixtures.small
+    s.timeSignatures = [.init(beat: 0, numerator: numerator, denominator: denominator)]
+    #expect(throws: ScoreError("time signature \(numerator)/\(denominator) does not fit the MusicXML grid of \(grid) beat")) {
+      try MusicXMLWriter(grid: grid).document(for: s)
+    }
+  }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads a MIDI file with mido (strict external parser; test tooling only) and prints JSON:
-note-on count (velocity > 0), track count and names, length in seconds, and per-track checks
-(End-of-Track last, note-ons and note-offs balanced per channel and key)."""
+note-on count (velocity > 0), track count and names, length in seconds, key signatures (beat and
+mido's name, e.g. "Gb" or "Bm"), and per-track checks (End-of-Track last, note-ons and note-offs
+balanced per channel and key)."""
 import json, sys
 import mido
 
@@ -23,6 +24,13 @@ for i, track in enumerate(m.tracks):
                 problems.append(f"track {i}: note-off without note-on")
     if any(v != 0 for v in balance.values()):
         problems.append(f"track {i}: unbalanced notes")
+keys = []
+for track in m.tracks:
+    tick = 0
+    for msg in track:
+        tick += msg.time
+        if msg.type == "key_signature":
+            keys.append([tick / m.ticks_per_beat, msg.key])
 names = [next((msg.name for msg in t if msg.type == "track_name"), "") for t in m.tracks]
 print(json.dumps({"notes": notes, "tracks": len(m.tracks), "names": names, "type": m.type,
-                  "ticks_per_beat": m.ticks_per_beat, "length": m.length, "problems": problems}))
+                  "ticks_per_beat": m.ticks_per_beat, "length": m.length, "keys": sorted(keys), "problems": problems}))

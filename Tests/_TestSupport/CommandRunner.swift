@@ -17,6 +17,20 @@ public enum CommandRunner {
     try run("/usr/bin/env", ["python3", Repository.root + "/Tests/Tooling/" + script] + arguments)
   }
 
+  /// Runs a checker in Tests/Tooling that prints one JSON object, and returns that object.
+  public static func pythonJSON(_ script: String, _ arguments: String...) throws -> [String: Any] {
+    let out = try python(script, arguments)
+    guard out.status == 0, let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else {
+      throw ToolFailure(description: "\(script) failed: " + out.stderr)
+    }
+    return object
+  }
+
+  /// A checker that exited non-zero or printed something other than a JSON object.
+  public struct ToolFailure: Error, CustomStringConvertible {
+    public var description: String
+  }
+
   /// The process environment with the portrait cache moved to `cache`.
   public static func environment(cache: String) -> [String: String] {
     var env = ProcessInfo.processInfo.environment
