@@ -79,3 +79,24 @@ struct AnalyzeCommandTests {
     #expect(out.stderr.contains("--min-tail must be at least 1"))
   }
 }
+
+@Suite("eigentone analyze table")
+struct AnalyzeTableTests {
+  /// Warnings come layer by layer in numeric order (h.2 before h.10), though the file and the
+  /// portrait list tensors alphabetically (h.10 right after h.1, so it would be among the first
+  /// 40 lines shown).
+  @Test func warningsInLayerOrder() throws {
+    let cache = TemporaryDirectory(), model = TemporaryDirectory()
+    let gpt2 = SyntheticModels.gpt2(layers: 12, hidden: 16, vocab: 40, positions: 32).alphabetical()
+    let path = try SyntheticModels.write(gpt2, to: model)
+    let out = try CommandRunner.eigentone(["analyze", path, "--no-cache"], environment: CommandRunner.environment(cache: cache.path))
+    #expect(out.status == 0, "\(out.stderr)")
+    let warnings = out.stdout.components(separatedBy: "\nWarnings (").dropFirst().first?.split(separator: "\n").dropFirst() ?? []
+    let layers = warnings.compactMap { line -> Int? in
+      guard let r = line.range(of: "h\\.[0-9]+\\.", options: .regularExpression) else { return nil }
+      return Int(line[r].dropFirst(2).dropLast())
+    }
+    try #require(Set(layers).count >= 3, "\(out.stdout)")
+    #expect(layers == layers.sorted(), "\(layers)")
+  }
+}

@@ -6,6 +6,11 @@ public enum SyntheticModels {
   public struct Model {
     public var entries: [SafetensorsWriter.Entry]
     public var config: String
+
+    /// The same tensors in name order, as Hugging Face's writer stores them (`h.10` before `h.2`).
+    public func alphabetical() -> Model {
+      Model(entries: entries.sorted { $0.name < $1.name }, config: config)
+    }
   }
 
   static func tensor(_ name: String, _ shape: [Int], seed: Int = 0) -> SafetensorsWriter.Entry {
