@@ -51,6 +51,27 @@ struct DecodeTests {
     #expect(values == c.expected)
   }
 
+  /// All 65,536 binary16 and bfloat16 patterns, aligned (the vectorised loop) and unaligned
+  /// (the byte-wise one), against Swift's own `Float16` conversion and the bfloat16 definition
+  /// (the pattern in a binary32's top half). NaNs must stay NaNs with their sign.
+  @Test(arguments: [DType.f16, .bf16], [2, 3])
+  func everySixteenBitPattern(_ dtype: DType, _ padding: Int) throws {
+    let dir = TemporaryDirectory()
+    let path = dir.file("t.safetensors")
+    let patterns = (0...UInt16.max).map { $0 }
+    try SafetensorsWriter(entries: [
+      .init(name: "pad", dtype: .u8, shape: [padding], bytes: [UInt8](repeating: 0, count: padding)),
+      .init(name: "t", dtype: dtype, shape: [patterns.count], bytes: Self.le(patterns)),
+    ]).write(to: path)
+    let values = try Checkpoint.openSafetensors(at: path).decode(named: "t")
+    let expected = patterns.map { dtype == .f16 ? Float(Float16(bitPattern: $0)) : Float(bitPattern: UInt32($0) << 16) }
+    #expect(values.count == expected.count)
+    let wrong = zip(values, expected).filter { v, e in
+      e.isNaN ? !(v.isNaN && v.sign == e.sign) : v.bitPattern != e.bitPattern
+    }
+    #expect(wrong.isEmpty, "\(wrong.prefix(4))")
+  }
+
   @Test func f8SpecialValues() throws {
     let dir = TemporaryDirectory()
     let path = dir.file("t.safetensors")

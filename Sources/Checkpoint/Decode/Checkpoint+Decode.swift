@@ -78,8 +78,8 @@ extension Checkpoint {
       // Little-endian host: the bytes are already Floats; a copy handles any alignment.
       UnsafeMutableRawPointer(out).copyMemory(from: src.baseAddress ?? UnsafeRawPointer(out), byteCount: count * 4)
     case .f64: each(UInt64.self) { Float(Double(bitPattern: $0)) }
-    case .f16: each(UInt16.self, FloatFormats.half)
-    case .bf16: each(UInt16.self, FloatFormats.bfloat)
+    case .f16, .bf16:
+      if let base = src.baseAddress { FloatFormats.widen(half: dtype == .f16, count: count, from: base, into: out) }
     case .f8E4M3: for i in 0..<count { out[i] = FloatFormats.e4m3Table[Int(src[i])] }
     case .f8E5M2: for i in 0..<count { out[i] = FloatFormats.e5m2Table[Int(src[i])] }
     case .bool, .u8: for i in 0..<count { out[i] = Float(src[i]) }
