@@ -24,12 +24,15 @@ public struct Key: Sendable, Hashable, Codable, CustomStringConvertible {
   public var description: String { root.name + " " + mode.rawValue }
 
   /// The key signature as a count of fifths, −7…7 (flats negative), of the major key that
-  /// shares this key's notes; six sharps are written as six flats (G♭ rather than F♯).
+  /// shares this key's notes. Of two spellings the one with fewer accidentals wins; at the tie,
+  /// six sharps or six flats, flats (G♭ rather than F♯) — unless the tonic is B, which six flats
+  /// would write as C♭ (B lydian takes F♯ major's signature).
   public var fifths: Int {
     let majorTonic = root.transposed(by: mode.relativeMajorOffset).value
     // Circle of fifths position of each major tonic, choosing the spelling with fewer
     // accidentals.
     let table = [0, -5, 2, -3, 4, -1, -6, 1, -4, 3, -2, 5]
+    if table[majorTonic] == -6 && root.value == 11 { return 6 }
     return table[majorTonic]
   }
 

@@ -45,6 +45,7 @@ struct TheoryTests {
     ("D dorian", 2, Mode.dorian, 0), ("F# minor", 6, .naturalMinor, 3), ("Bb major", 10, .major, -2), ("C", 0, .major, 0),
     ("A harmonic minor", 9, .harmonicMinor, 0), ("Eb-lydian", 3, .lydian, -2), ("e phrygian", 4, .phrygian, 0),
     ("G mixolydian", 7, .mixolydian, 0), ("B locrian", 11, .locrian, 0), ("F# major", 6, .major, -6),
+    ("B lydian", 11, .lydian, 6), ("F locrian", 5, .locrian, -6), ("Eb minor", 3, .naturalMinor, -6),
   ])
   func keys(_ c: (String, Int, Mode, Int)) throws {
     let key = try #require(Key(parsing: c.0))
