@@ -13,14 +13,18 @@ extension Eigentone {
       abstract: "Measure every weight matrix: spectra, WeightWatcher metrics, moments, norms.",
       discussion: """
         Prints a per-layer table (mean alpha, stable rank, log norm, attention/MLP tension, \
-        kurtosis) and warnings; --json prints the whole portrait. Portraits are cached by the \
-        model file's identity, so a second run is instant.
+        kurtosis) and warnings; --json prints the whole portrait; --csv one row per matrix with \
+        WeightWatcher's column names (for pandas.read_csv). Portraits are cached by the model \
+        file's identity, so a second run is instant.
         """)
 
     @OptionGroup var source: ModelArgument
 
     @Flag(help: "Print the whole portrait as one JSON object.")
     var json = false
+
+    @Flag(help: "Print one CSV row per matrix: WeightWatcher's columns, moments and norms.")
+    var csv = false
 
     @Flag(help: "Compute singular values by SVD (dgesdd) instead of the Gram route: slower, holds each matrix in memory, exact to 1e-12.")
     var exact = false
@@ -37,6 +41,7 @@ extension Eigentone {
     func validate() throws {
       guard minimumTail >= 1 else { throw ValidationError("--min-tail must be at least 1") }
       guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+      guard !(json && csv) else { throw ValidationError("--json and --csv print different things; choose one") }
     }
 
     func run() throws {
@@ -48,6 +53,8 @@ extension Eigentone {
       if json {
         FileHandle.standardOutput.write(try portrait.jsonData(pretty: true))
         print("")
+      } else if csv {
+        FileHandle.standardOutput.write(Data(portrait.csv().utf8))
       } else {
         print(portrait.text(), terminator: "")
       }

@@ -8,7 +8,7 @@ struct AnalyzeCommandTests {
     let out = try CommandRunner.eigentone(["analyze", "--help"])
     #expect(out.status == 0)
     #expect(out.stdout.hasPrefix("OVERVIEW: Measure every weight matrix: spectra, WeightWatcher metrics,"))
-    for option in ["--json", "--exact", "--min-tail <min-tail>", "--threads <threads>", "--no-cache"] {
+    for option in ["--json", "--csv", "--exact", "--min-tail <min-tail>", "--threads <threads>", "--no-cache"] {
       #expect(out.stdout.contains(option), "\(option)")
     }
   }
@@ -98,5 +98,55 @@ struct AnalyzeTableTests {
     }
     try #require(Set(layers).count >= 3, "\(out.stdout)")
     #expect(layers == layers.sorted(), "\(layers)")
+  }
+}
+
+@Suite("eigentone analyze --csv")
+struct AnalyzeCSVTests {
+  static let columns = [
+    "name", "tensor", "role", "layer", "rows", "cols", "dtype",
+    "N", "M", "Q", "num_evals", "norm", "log_norm", "spectral_norm", "log_spectral_norm", "stable_rank", "matrix_rank",
+    "entropy", "alpha", "alpha_weighted", "log_alpha_norm", "xmin", "xmax", "D", "sigma", "num_pl_spikes", "num_spikes",
+    "mp_softrank", "sigma_mp", "bulk_max", "warning",
+    "frobenius_norm", "mean", "std", "skewness", "kurtosis", "min", "max", "near_zero_fraction", "nan_count", "inf_count",
+    "flagged",
+  ]
+
+  /// Python's csv module (strict) reads one row per matrix whose every field is the JSON
+  /// portrait's value read back exactly (null ↔ empty), in layer order.
+  static func check(_ model: String, expectedRows: Int) throws {
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let env = CommandRunner.environment(cache: cache.path)
+    let json = try CommandRunner.eigentone(["analyze", model, "--json"], environment: env)
+    let csv = try CommandRunner.eigentone(["analyze", model, "--csv"], environment: env)  // from the cache
+    #expect(json.status == 0 && csv.status == 0, "\(json.stderr)\(csv.stderr)")
+    #expect(csv.stdout.hasSuffix("\r\n"))
+    let report = try CommandRunner.pythonJSON(
+      "check_csv.py", out.write("p.csv", text: csv.stdout), out.write("p.json", text: json.stdout))
+    #expect(report["header"] as? [String] == columns)
+    #expect(report["rows"] as? Int == expectedRows)
+    #expect(report["tensors"] as? Int == expectedRows)
+    #expect(report["mismatch_count"] as? Int == 0, "\(report["mismatches"] ?? "")")
+    #expect(report["layer_order"] as? Bool == true)
+  }
+
+  @Test func miniLMRowsEqualTheJSON() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    try Self.check(Repository.miniLM, expectedRows: 40)
+  }
+
+  /// A tensor name with a comma and quotes survives the round trip (RFC 4180 quoting).
+  @Test func awkwardNamesAreQuoted() throws {
+    let model = TemporaryDirectory()
+    let llama = SyntheticModels.llama(layers: 2, hidden: 16, heads: 4, kvHeads: 2, vocab: 32)
+      .adding(matrix: "extra,\"odd\" name.weight", rows: 12, cols: 16)
+    let path = try SyntheticModels.write(llama, to: model)
+    try Self.check(path, expectedRows: 2 * 7 + 3)
+  }
+
+  @Test func jsonAndCSVTogetherIsAnError() throws {
+    let out = try CommandRunner.eigentone(["analyze", "--json", "--csv"])
+    #expect(out.status != 0)
+    #expect(out.stderr.contains("--json and --csv print different things; choose one"))
   }
 }

@@ -11,6 +11,11 @@ public enum SyntheticModels {
     public func alphabetical() -> Model {
       Model(entries: entries.sorted { $0.name < $1.name }, config: config)
     }
+
+    /// The same model with one more matrix (ramp values), e.g. an unmapped tensor.
+    public func adding(matrix name: String, rows: Int, cols: Int) -> Model {
+      Model(entries: entries + [SyntheticModels.tensor(name, [rows, cols], seed: 3)], config: config)
+    }
   }
 
   static func tensor(_ name: String, _ shape: [Int], seed: Int = 0) -> SafetensorsWriter.Entry {

@@ -1,5 +1,3 @@
-import Anatomy
-
 extension Portrait {
   /// The compact table `eigentone analyze` prints: one row per layer (mean α, stable rank,
   /// log norm, tension, kurtosis over the layer's matrices), the model-level matrices, the
@@ -33,10 +31,7 @@ extension Portrait {
       }
     }
     var warnings: [String] = []
-    // Layer by layer in numeric order (files list blk.10 before blk.2), model-level first, roles
-    // in their canonical order within a layer.
-    let rank = { (m: MatrixAnalysis) in (m.layer ?? -1, Role.allCases.firstIndex { $0.rawValue == m.role } ?? Role.allCases.count) }
-    for m in tensors.sorted(by: { (rank($0).0, rank($0).1, $0.name) < (rank($1).0, rank($1).1, $1.name) }) {
+    for m in tensorsInLayerOrder {
       if let a = m.alpha, a < 2 { warnings.append("\(m.name): alpha \(Self.cell(a)) < 2 (over-trained)") }
       if let a = m.alpha, a > 6 { warnings.append("\(m.name): alpha \(Self.cell(a)) > 6 (under-trained)") }
     }
