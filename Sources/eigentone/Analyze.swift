@@ -1,4 +1,5 @@
 import Analysis
+import AtomicFile
 import Anatomy
 import ArgumentParser
 import Checkpoint
@@ -14,8 +15,9 @@ extension Eigentone {
       discussion: """
         Prints a per-layer table (mean alpha, stable rank, log norm, attention/MLP tension, \
         kurtosis) and warnings; --json prints the whole portrait; --csv one row per matrix with \
-        WeightWatcher's column names (for pandas.read_csv). Portraits are cached by the model \
-        file's identity, so a second run is instant.
+        WeightWatcher's column names (for pandas.read_csv); --plots DIR writes each matrix's \
+        spectrum with its power-law fit as SVG, and an index.html. Portraits are cached by the \
+        model file's identity, so a second run is instant.
         """)
 
     @OptionGroup var source: ModelArgument
@@ -25,6 +27,9 @@ extension Eigentone {
 
     @Flag(help: "Print one CSV row per matrix: WeightWatcher's columns, moments and norms.")
     var csv = false
+
+    @Option(help: "Also write one SVG per matrix (log-log spectral density, power-law fit, xmin, bulk edge) and an index.html into this folder.")
+    var plots: String?
 
     @Flag(help: "Compute singular values by SVD (dgesdd) instead of the Gram route: slower, holds each matrix in memory, exact to 1e-12.")
     var exact = false
@@ -50,6 +55,7 @@ extension Eigentone {
       let checkpoint = try source.open()
       let options = AnalysisOptions(method: exact ? .exact : .gram, minimumTailSize: minimumTail, threads: threads)
       let portrait = try PortraitStore.portrait(for: checkpoint, options: options, useCache: !noCache)
+      if let plots { try Self.write(portrait.plotFiles(), into: plots) }
       if json {
         FileHandle.standardOutput.write(try portrait.jsonData(pretty: true))
         print("")
@@ -58,6 +64,16 @@ extension Eigentone {
       } else {
         print(portrait.text(), terminator: "")
       }
+    }
+
+    /// Writes `files` into `folder` (created if missing), each atomically.
+    static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+        throw ValidationError("--plots \(folder): exists and is not a folder")
+      }
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      for file in files { try AtomicFile.write(file.contents, to: folder + "/" + file.name) }
     }
   }
 }

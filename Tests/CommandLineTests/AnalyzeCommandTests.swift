@@ -150,3 +150,35 @@ struct AnalyzeCSVTests {
     #expect(out.stderr.contains("--json and --csv print different things; choose one"))
   }
 }
+
+@Suite("eigentone analyze --plots")
+struct AnalyzePlotTests {
+  /// One SVG per matrix plus index.html; numpy recomputes every plotted density point, the fit
+  /// line's slope (−α) and the xmin line from the JSON portrait (check_spectrum_plots.py).
+  @Test func miniLMPlotsMatchTheSpectra() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let env = CommandRunner.environment(cache: cache.path)
+    let json = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json"], environment: env)
+    let plots = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--plots", out.file("plots")], environment: env)
+    #expect(json.status == 0 && plots.status == 0, "\(json.stderr)\(plots.stderr)")
+    #expect(plots.stdout.hasPrefix("Model "))  // the table is still printed
+    let report = try CommandRunner.pythonJSON("check_spectrum_plots.py", out.file("plots"), out.write("p.json", text: json.stdout))
+    #expect(report["svgs"] as? Int == 40)
+    #expect(report["files"] as? Int == 41)
+    #expect(report["checked"] as? Int == 40)
+    #expect(report["failure_count"] as? Int == 0, "\(report["failures"] ?? "")")
+    let index = try String(contentsOfFile: out.file("plots/index.html"), encoding: .utf8)
+    #expect(index.components(separatedBy: "<img src=").count - 1 == 40)
+  }
+
+  @Test func plotsIntoAFileIsAnError() throws {
+    let model = TemporaryDirectory(), out = TemporaryDirectory()
+    let path = try SyntheticModels.write(SyntheticModels.llama(layers: 2, hidden: 16, heads: 4, kvHeads: 2, vocab: 32), to: model)
+    let file = out.write("taken", text: "keep me")
+    let r = try CommandRunner.eigentone(["analyze", path, "--no-cache", "--plots", file])
+    #expect(r.status != 0)
+    #expect(r.stderr.contains("exists and is not a folder"), "\(r.stderr)")
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
+  }
+}
