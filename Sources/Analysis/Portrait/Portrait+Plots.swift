@@ -13,13 +13,13 @@ extension Portrait {
       let name = "\(position)-\(safe).svg"
       files.append((name, SpectrumPlot(m).svg))
       let alpha = m.alpha.map { String(($0 * 1000).rounded() / 1000) } ?? "-"
-      rows.append("<figure><img src=\"\(name)\" alt=\"\(Self.html(m.name))\"><figcaption>\(Self.html(m.name)) · \(Self.html(m.role)) · α \(alpha)</figcaption></figure>")
+      rows.append("<figure><img src=\"\(name)\" alt=\"\(xmlEscaped(m.name))\"><figcaption>\(xmlEscaped(m.name)) · \(xmlEscaped(m.role)) · α \(alpha)</figcaption></figure>")
     }
     let index = """
       <!DOCTYPE html>
-      <html lang="en"><head><meta charset="utf-8"><title>Spectra: \(Self.html(model))</title>
+      <html lang="en"><head><meta charset="utf-8"><title>Spectra: \(xmlEscaped(model))</title>
       <style>body{font-family:sans-serif;margin:1em}figure{display:inline-block;margin:4px;vertical-align:top}figure img{width:400px;height:auto}figcaption{font-size:12px;max-width:400px}</style></head>
-      <body><h1>Spectra of \(Self.html(model))</h1>
+      <body><h1>Spectra of \(xmlEscaped(model))</h1>
       <p>\(matrices.count) matrices, model-level first, then layer by layer. Blue: density of λ = σ² (log–log); red: the power-law fit from xmin; green: the Marchenko–Pastur bulk edge.</p>
       \(rows.joined(separator: "\n"))
       </body></html>
@@ -27,19 +27,5 @@ extension Portrait {
       """
     files.append(("index.html", index))
     return files
-  }
-
-  static func html(_ s: String) -> String {
-    var out = ""
-    for c in s {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
   }
 }

@@ -161,17 +161,20 @@ public struct SpectrumPlot: Sendable, Hashable {
     return String((v * scale).rounded() / scale)
   }
 
-  private func escape(_ s: String) -> String {
-    var out = ""
-    for c in s {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
+  private func escape(_ s: String) -> String { xmlEscaped(s) }
+}
+
+/// Text safe inside XML and HTML elements and quoted attributes.
+func xmlEscaped(_ s: String) -> String {
+  var out = ""
+  for c in s {
+    switch c {
+    case "&": out += "&amp;"
+    case "<": out += "&lt;"
+    case ">": out += "&gt;"
+    case "\"": out += "&quot;"
+    default: out.append(c)
     }
-    return out
   }
+  return out
 }
