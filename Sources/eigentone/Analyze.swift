@@ -55,7 +55,7 @@ extension Eigentone {
       let checkpoint = try source.open()
       let options = AnalysisOptions(method: exact ? .exact : .gram, minimumTailSize: minimumTail, threads: threads)
       let portrait = try PortraitStore.portrait(for: checkpoint, options: options, useCache: !noCache)
-      if let plots { try Self.write(portrait.plotFiles(), into: plots) }
+      if let plots { try PlotFolder.write(portrait.plotFiles(), into: plots) }
       if json {
         FileHandle.standardOutput.write(try portrait.jsonData(pretty: true))
         print("")
@@ -64,16 +64,6 @@ extension Eigentone {
       } else {
         print(portrait.text(), terminator: "")
       }
-    }
-
-    /// Writes `files` into `folder` (created if missing), each atomically.
-    static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
-      var isFolder: ObjCBool = false
-      if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
-        throw ValidationError("--plots \(folder): exists and is not a folder")
-      }
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      for file in files { try AtomicFile.write(file.contents, to: folder + "/" + file.name) }
     }
   }
 }
@@ -86,5 +76,18 @@ enum PortraitStore {
     return Portraits.portrait(
       for: checkpoint, options: options, useCache: useCache, environment: ProcessInfo.processInfo.environment,
       progress: { done, total, name in bar.update(done: done, total: total, item: name) })
+  }
+}
+
+/// Writes plot files (`--plots DIR` of analyze and compare) into a folder.
+enum PlotFolder {
+  /// Writes `files` into `folder` (created if missing), each atomically.
+  static func write(_ files: [(name: String, contents: String)], into folder: String) throws {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+      throw ValidationError("--plots \(folder): exists and is not a folder")
+    }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for file in files { try AtomicFile.write(file.contents, to: folder + "/" + file.name) }
   }
 }

@@ -34,6 +34,9 @@ extension Eigentone {
     @Option(help: "Also write the difference piece's provenance table.")
     var provenance: String?
 
+    @Option(help: "Also write one SVG per matrix with A's and B's spectra and power-law fits on shared axes, and an index.html, into this folder.")
+    var plots: String?
+
     @Option(name: .customLong("ab"), parsing: .upToNextOption, help: "GENRE DIR: compose GENRE from both models into DIR (a, b, and ab alternating sections).")
     var ab: [String] = []
 
@@ -53,6 +56,7 @@ extension Eigentone {
       let comparison = try Comparison.compare(ca, cb, portraits: (pa, pb)) { done, total in bar.update(done: done, total: total, item: "") }
       bar.finish()
       let environment = ProcessInfo.processInfo.environment
+      if let plots { try PlotFolder.write(comparison.plotFiles(portraits: (pa, pb)), into: plots) }
       if output != nil || !audio.paths.isEmpty || provenance != nil {
         let piece = DifferencePiece.score(for: comparison)
         if let output { try MIDIFileWriter.write(piece, to: output) }

@@ -167,6 +167,7 @@ struct AnalyzePlotTests {
     #expect(report["svgs"] as? Int == 40)
     #expect(report["files"] as? Int == 41)
     #expect(report["checked"] as? Int == 40)
+    #expect(report["series_per_plot"] as? [Int] == [1])
     #expect(report["failure_count"] as? Int == 0, "\(report["failures"] ?? "")")
     let index = try String(contentsOfFile: out.file("plots/index.html"), encoding: .utf8)
     #expect(index.components(separatedBy: "<img src=").count - 1 == 40)

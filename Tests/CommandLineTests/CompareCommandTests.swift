@@ -26,6 +26,31 @@ struct CompareCommandTests {
     }
   }
 
+  /// `--plots`: one SVG per matrix in both checkpoints with two series; numpy recomputes both
+  /// series from each side's portrait; files follow the ranking (largest change first).
+  @Test func comparePlotsBothSpectra() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    let env = CommandRunner.environment(cache: cache.path)
+    let convert = try CommandRunner.eigentone(["convert", Repository.miniLM, "--to", "bf16", "-o", out.file("bf16.safetensors")], environment: env)
+    #expect(convert.status == 0, "\(convert.stderr)")
+    let compare = try CommandRunner.eigentone(
+      ["compare", Repository.miniLM, out.file("bf16.safetensors"), "--json", "--plots", out.file("plots")], environment: env)
+    #expect(compare.status == 0, "\(compare.stderr)")
+    let a = try CommandRunner.eigentone(["analyze", Repository.miniLM, "--json"], environment: env)
+    let b = try CommandRunner.eigentone(["analyze", out.file("bf16.safetensors"), "--json"], environment: env)
+    let report = try CommandRunner.pythonJSON(
+      "check_spectrum_plots.py", out.file("plots"), out.write("a.json", text: a.stdout), out.write("b.json", text: b.stdout))
+    #expect(report["svgs"] as? Int == 40)
+    #expect(report["checked"] as? Int == 80)
+    #expect(report["series_per_plot"] as? [Int] == [2])
+    #expect(report["failure_count"] as? Int == 0, "\(report["failures"] ?? "")")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [String: Any])
+    let first = try #require((json["ranking"] as? [[String: Any]])?.first { ($0["shape"] as? [Int])?.count == 2 }?["tensor"] as? String)
+    let index = try String(contentsOfFile: out.file("plots/index.html"), encoding: .utf8)
+    #expect(index.contains("<img src=\"00-\(first).svg\""), "\(first)")
+  }
+
   @Test func badTargetIsAnError() throws {
     let out = try CommandRunner.eigentone(["convert", "--to", "int4", "-o", "/tmp/never.safetensors"])
     #expect(out.status != 0)
