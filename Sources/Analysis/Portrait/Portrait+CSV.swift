@@ -45,19 +45,11 @@ extension Portrait {
   /// A field as RFC 4180 writes it: quoted, with quotes doubled, when it holds `,` `"` CR or LF.
   static func csvField(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
   }
 
   private func number(_ x: Double?) -> String? {
     guard let x, x.isFinite else { return nil }
     return "\(x)"
-  }
-}
-
-extension String {
-  fileprivate func replacingAll(_ target: Character, with replacement: String) -> String {
-    var result = ""
-    for c in self { if c == target { result += replacement } else { result.append(c) } }
-    return result
   }
 }

@@ -121,7 +121,7 @@ public struct SpectrumPlot: Sendable, Hashable {
     var body: [String] = [axes(x0: x0, x1: x1, y0: y0, y1: y1)]
     for (k, s) in series.enumerated() {
       let (pointColour, fitColour, edgeColour) = Self.colours[min(k, Self.colours.count - 1)]
-      var g = ["<g class=\"series\" data-series=\"\(k)\" data-name=\"\(escape(s.name))\">"]
+      var g = ["<g class=\"series\" data-series=\"\(k)\" data-name=\"\(xmlEscaped(s.name))\">"]
       let points = s.densityPoints
       if !points.isEmpty {
         g.append(
@@ -162,7 +162,7 @@ public struct SpectrumPlot: Sendable, Hashable {
     return """
       <?xml version="1.0" encoding="UTF-8"?>
       <svg xmlns="http://www.w3.org/2000/svg" width="\(f(Self.width))" height="\(f(Self.height))" viewBox="0 0 \(f(Self.width)) \(f(Self.height))" font-family="sans-serif" font-size="11">
-      <title>\(escape(title))</title>
+      <title>\(xmlEscaped(title))</title>
       <rect width="100%" height="100%" fill="white"/>
       \(text(x: Self.left, y: 18, title, anchor: "start", size: 13))
       <g class="plot"\(data)>
@@ -197,7 +197,7 @@ public struct SpectrumPlot: Sendable, Hashable {
   private func text(x: Double, y: Double, _ content: String, anchor: String, size: Int? = nil, rotate: Bool = false) -> String {
     let transform = rotate ? " transform=\"rotate(-90 \(f(x)) \(f(y)))\"" : ""
     let font = size.map { " font-size=\"\($0)\"" } ?? ""
-    return "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\"\(font)\(transform)>\(escape(content))</text>"
+    return "<text x=\"\(f(x))\" y=\"\(f(y))\" text-anchor=\"\(anchor)\"\(font)\(transform)>\(xmlEscaped(content))</text>"
   }
 
   /// Pixel coordinates to 0.01 px.
@@ -212,7 +212,6 @@ public struct SpectrumPlot: Sendable, Hashable {
     return String((v * scale).rounded() / scale)
   }
 
-  private func escape(_ s: String) -> String { xmlEscaped(s) }
 }
 
 /// Text safe inside XML and HTML elements and quoted attributes.
