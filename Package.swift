@@ -39,70 +39,80 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     // The web studio (`eigentone serve`); without its swift-configuration trait, which nothing here uses.
+    // Its tests drive a real `eigentone serve` over loopback, so HummingbirdTesting (and the TLS
+    // stack its HTTP client builds) is not needed.
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
   ],
   targets: [
-    // MARK: - C libraries (Debian packages; see scripts/bootstrap)
-    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-    .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
-    .systemLibrary(name: "CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
-    .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+    // MARK: - Native: C libraries (Debian packages; see scripts/bootstrap), their thin Swift wrappers, and the CPU kernels
+    .systemLibrary(name: "COpenBLAS", path: "Sources/Native/COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CLAPACKE", path: "Sources/Native/CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+    .systemLibrary(name: "CFluidSynth", path: "Sources/Native/CFluidSynth", providers: [.apt(["libfluidsynth-dev"])]),
+    .systemLibrary(name: "CSndFile", path: "Sources/Native/CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     // A header-only C function for software prefetch (no library to link).
-    .systemLibrary(name: "CPrefetch"),
-
-    // MARK: - Thin Swift wrappers over the C libraries
-    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], swiftSettings: optimisedSettings),
-    .target(name: "SoundFont", dependencies: ["CFluidSynth"], swiftSettings: swiftSettings),
-    .target(name: "AudioFile", dependencies: ["CSndFile"], swiftSettings: swiftSettings),
-
-    // MARK: - Pipeline stages (pure Swift)
-    .target(name: "AtomicFile", swiftSettings: swiftSettings),
-    .target(name: "JSONText", swiftSettings: optimisedSettings),
-    // The analysis's per-value kernels again (a link to Analysis/Statistics/FusedPass.swift),
+    .systemLibrary(name: "CPrefetch", path: "Sources/Native/CPrefetch"),
+    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], path: "Sources/Native/Linalg", swiftSettings: optimisedSettings),
+    .target(name: "SoundFont", dependencies: ["CFluidSynth"], path: "Sources/Native/SoundFont", swiftSettings: swiftSettings),
+    .target(name: "AudioFile", dependencies: ["CSndFile"], path: "Sources/Native/AudioFile", swiftSettings: swiftSettings),
+    // The analysis's per-value kernels again (a link to Weights/Analysis/Statistics/FusedPass.swift),
     // compiled for AVX-512; Analysis calls them only when `Linalg.hasAVX512`.
-    .target(name: "AnalysisAVX512", swiftSettings: avx512Settings),
-    .target(name: "Checkpoint", dependencies: ["AtomicFile"], swiftSettings: optimisedSettings),
-    .target(name: "Anatomy", dependencies: ["Checkpoint"], swiftSettings: swiftSettings),
-    .target(name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512"], swiftSettings: optimisedSettings),
-    .target(name: "Theory", swiftSettings: swiftSettings),
-    .target(name: "Score", dependencies: ["Theory"], swiftSettings: swiftSettings),
-    .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], swiftSettings: swiftSettings),
-    .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], swiftSettings: swiftSettings),
-    .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], swiftSettings: optimisedSettings),
-    .target(name: "Synthesis", swiftSettings: optimisedSettings),
-    .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], swiftSettings: optimisedSettings),
-    .target(name: "PackedGEMM", dependencies: ["Linalg", "CPrefetch"], swiftSettings: avx512Settings),
-    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM"], swiftSettings: optimisedSettings),
+    .target(name: "AnalysisAVX512", path: "Sources/Native/AnalysisAVX512", swiftSettings: avx512Settings),
+    .target(name: "PackedGEMM", dependencies: ["Linalg", "CPrefetch"], path: "Sources/Native/PackedGEMM", swiftSettings: avx512Settings),
+
+    // MARK: - Support: small pieces every stage may use
+    .target(name: "AtomicFile", path: "Sources/Support/AtomicFile", swiftSettings: swiftSettings),
+    .target(name: "JSONText", path: "Sources/Support/JSONText", swiftSettings: optimisedSettings),
+
+    // MARK: - Weights flow: model file → Checkpoint → Anatomy (roles) → Analysis (portrait) → Compare
+    .target(name: "Checkpoint", dependencies: ["AtomicFile"], path: "Sources/Weights/Checkpoint", swiftSettings: optimisedSettings),
+    .target(name: "Anatomy", dependencies: ["Checkpoint"], path: "Sources/Weights/Anatomy", swiftSettings: swiftSettings),
+    .target(
+      name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512"], path: "Sources/Weights/Analysis",
+      swiftSettings: optimisedSettings),
+    .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], path: "Sources/Weights/Compare", swiftSettings: optimisedSettings),
+
+    // MARK: - Prompt flow: Tokenizer → Inference (forward pass) → Sonify
+    .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], path: "Sources/Language/Tokenizer", swiftSettings: optimisedSettings),
+    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM"], path: "Sources/Language/Inference", swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
-      swiftSettings: optimisedSettings),
-    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], swiftSettings: optimisedSettings),
-    .target(
-      name: "Compose",
-      dependencies: ["Analysis", "Score", "Theory", .product(name: "Yams", package: "Yams")],
-      swiftSettings: optimisedSettings),
+      path: "Sources/Language/Sonify", swiftSettings: optimisedSettings),
 
-    // MARK: - The studio: the pipelines as jobs, and the web server
+    // MARK: - Music: theory, the score, its files, and the genres (Compose) that write scores from portraits
+    .target(name: "Theory", path: "Sources/Music/Theory", swiftSettings: swiftSettings),
+    .target(name: "Score", dependencies: ["Theory"], path: "Sources/Music/Score", swiftSettings: swiftSettings),
+    .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], path: "Sources/Music/StandardMIDI", swiftSettings: swiftSettings),
+    .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], path: "Sources/Music/MusicXML", swiftSettings: swiftSettings),
     .target(
-      name: "Studio",
+      name: "Compose", dependencies: ["Analysis", "Anatomy", "Score", "Theory", "Synthesis", .product(name: "Yams", package: "Yams")],
+      path: "Sources/Music/Compose", swiftSettings: optimisedSettings),
+
+    // MARK: - Audio: score → sound
+    .target(name: "Synthesis", path: "Sources/Audio/Synthesis", swiftSettings: optimisedSettings),
+    .target(name: "Render", dependencies: ["Score", "SoundFont", "AudioFile", "Synthesis"], path: "Sources/Audio/Render", swiftSettings: optimisedSettings),
+
+    // MARK: - App: one pipeline layer, and its two front ends (the command line and the studio)
+    .target(
+      name: "Pipeline",
       dependencies: [
-        "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "Render", "Score", "Sonify", "StandardMIDI",
+        "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "MusicXML", "Render", "Score", "Sonify", "StandardMIDI",
         "Synthesis", "Theory", "Tokenizer",
       ],
-      swiftSettings: swiftSettings),
+      path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
+    // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
+    .target(name: "Studio", dependencies: ["Pipeline", "Analysis", "Checkpoint", "Compose", "Render", "Score", "Sonify"], path: "Sources/App/Studio", swiftSettings: swiftSettings),
     .target(
-      name: "StudioServer",
-      dependencies: ["Studio", "Checkpoint", "Compose", .product(name: "Hummingbird", package: "hummingbird")],
+      name: "StudioServer", dependencies: ["Studio", "Pipeline", .product(name: "Hummingbird", package: "hummingbird")], path: "Sources/App/StudioServer",
+      exclude: ["Page/README.md"],
+      resources: [.embedInCode("Page/index.html"), .embedInCode("Page/studio.js"), .embedInCode("Page/studio.css")],
       swiftSettings: swiftSettings),
-
-    // MARK: - Command-line interface
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Checkpoint", "Anatomy", "Analysis", "Linalg", "Compose", "Compare", "Score", "Theory", "StandardMIDI", "MusicXML", "Render", "AudioFile", "Synthesis", "Tokenizer", "Inference", "Sonify", "Studio", "StudioServer",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Score", "Sonify",
+        "StandardMIDI", "Tokenizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: swiftSettings),
+      path: "Sources/App/eigentone", swiftSettings: swiftSettings),
 
     // MARK: - Tests
     .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
@@ -129,11 +139,8 @@ let package = Package(
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(
       name: "StudioTests",
-      dependencies: [
-        "Studio", "StudioServer", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
-      ],
-      swiftSettings: swiftSettings),
+      dependencies: ["Pipeline", "Studio", "Analysis", "Compose", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]
 )

@@ -71,12 +71,12 @@ struct PresetTests {
   }
 
   @Test func mappingNormalisations() {
-    let rank = Mapping(source: "", normalize: .rank, range: 0...1, curve: .linear)
+    let rank = Mapping(normalize: .rank, range: 0...1, curve: .linear)
     #expect(rank.normalized([3, 1, 2]) == [1, 0, 0.5])
     #expect(rank.normalized([1, 1, 2]) == [0.25, 0.25, 1])
-    let z = Mapping(source: "", normalize: .zscore, range: 10...20, curve: .linear, quantize: 1)
+    let z = Mapping(normalize: .zscore, range: 10...20, curve: .linear, quantize: 1)
     #expect(z.apply([5, 5, 5]) == [15, 15, 15])
-    let mm = Mapping(source: "", normalize: .minmax, range: 0...100, curve: .exp)
+    let mm = Mapping(normalize: .minmax, range: 0...100, curve: .exp)
     #expect(mm.apply([0, 10]) == [0, 100])
     #expect(rank.normalized([.nan, 1, 2]) == [0.75, 0, 0.75])  // NaN counts as the median (2)
   }
