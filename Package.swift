@@ -139,7 +139,7 @@ let package = Package(
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(
       name: "StudioTests",
-      dependencies: ["Pipeline", "Studio", "Analysis", "Compose", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport"],
+      dependencies: ["Pipeline", "Studio", "Analysis", "Compose", "Render", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]

@@ -95,6 +95,22 @@ struct ComposeCommandTests {
     #expect(out.stderr.contains("bad.yaml:7: scale: unknown mode \"bluesy\""), "\(out.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.file("x.mid")))
   }
+
+  /// A copy of acid.yaml with `mlp.down.row_nroms` for `mlp.down.row_norms` (a new user's typo)
+  /// is refused with the file, the line and the statistics there are; nothing is written.
+  @Test func misspeltStatisticNamesFileAndLine() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory()
+    let original = try String(contentsOfFile: Repository.root + "/Compositions/acid.yaml", encoding: .utf8)
+    let line = try #require(original.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("mlp.down.row_norms") }) + 1
+    let preset = dir.write("my-acid.yaml", text: original.replacingOccurrences(of: "mlp.down.row_norms", with: "mlp.down.row_nroms"))
+    let out = try CommandRunner.eigentone(["compose", "acid", Repository.miniLM, "-o", dir.file("x.mid"), "--preset", preset])
+    #expect(out.status != 0)
+    #expect(out.stderr.split(separator: "\n").count == 1, "\(out.stderr)")
+    #expect(out.stderr.contains("my-acid.yaml:\(line): mappings.pitch.from: unknown statistic \"mlp.down.row_nroms\""), "\(out.stderr)")
+    #expect(out.stderr.contains("row_norms"), "the error lists what exists")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("x.mid")))
+  }
 }
 
 @Suite("eigentone compose --renderer builtin")

@@ -98,6 +98,27 @@ struct GenreTests {
     }
   }
 
+  /// Acid honours its preset's `time_signature`: in 3/4 every layer plays bars of twelve
+  /// sixteenths, the drums three beats to the bar, and the file says 3/4.
+  @Test func acidHonoursTheTimeSignature() throws {
+    let p = try #require(Portraits.miniLM, "run scripts/bootstrap to install the default models")
+    var preset = try Portraits.preset("acid")
+    preset.timeSignature = (3, 4)
+    let score = try AcidComposer().compose(CompositionContext(portrait: p, preset: preset))
+    #expect(score.timeSignatures.map { "\($0.numerator)/\($0.denominator)" } == ["3/4"])
+    let starts = score.markers.filter { $0.text.hasPrefix("layer ") }.map(\.beat)
+    let bars = try preset.setting("bars_per_layer")
+    #expect(zip(starts, starts.dropFirst()).allSatisfy { $1 - $0 == 3 * bars })
+    let kit = try #require(score.tracks.first { $0.isDrum })
+    let kicks = kit.notes.filter { $0.pitch == GMDrum.kick.key }.map(\.onset)
+    let framing = preset.form.filter { $0.name == "intro" || $0.name == "outro" }.reduce(0) { $0 + $1.bars }
+    #expect(kicks.count == 3 * (framing + p.layers.count * Int(bars)) && kicks.allSatisfy { $0 == $0.rounded() })
+    // In 4/4 the score is the one the preset always made: four beats a bar.
+    let common = try Portraits.compose("acid", p)
+    let commonStarts = common.markers.filter { $0.text.hasPrefix("layer ") }.map(\.beat)
+    #expect(zip(commonStarts, commonStarts.dropFirst()).allSatisfy { $1 - $0 == 4 * bars })
+  }
+
   @Test func acidPatternsDiffer() throws {
     for portrait in [Portraits.miniLM, Portraits.smolLM2] {
       let p = try #require(portrait, "run scripts/bootstrap to install the default models")

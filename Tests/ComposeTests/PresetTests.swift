@@ -1,3 +1,4 @@
+import Anatomy
 import Compose
 import Theory
 import Foundation
@@ -37,8 +38,10 @@ struct PresetTests {
     #expect(p.mode == .phrygian)
     #expect(p.part("Acid")?.range.lowerBound.midi == 36)
     #expect(p.part("Drums")?.drums == true)
-    #expect(p.mapping("pitch").normalize == .zscore)
-    #expect(p.setting("bars_per_layer", 0) == 2)
+    #expect(try p.mapping("pitch").normalize == .zscore)
+    #expect(try p.mapping("pitch").source == .vector(.mlpDown, .rowNorms))
+    #expect(try p.setting("bars_per_layer") == 2)
+    #expect(throws: CompositionError.self) { try p.setting("nothing") }
   }
 
   /// Each bad preset is refused with the key and the line that are wrong.
@@ -52,6 +55,10 @@ struct PresetTests {
     ("normalize: zscore}", "normalize: sideways}", "mappings.pitch.normalize", 11),
     ("bars_per_layer: 2", "bars_per_layer: many", "settings.bars_per_layer", 13),
     ("genre: acid", "genre: acid\ntempi: 3", "tempi", 2),
+    // A misspelt statistic (a new user's typo) names the file, the line and the key.
+    ("from: mlp.down.row_norms", "from: mlp.down.row_nroms", "mappings.pitch.from", 11),
+    ("from: mlp.down.row_norms", "from: mlp.sideways.row_norms", "mappings.pitch.from", 11),
+    ("from: mlp.down.row_norms", "from: tenshun", "mappings.pitch.from", 11),
   ])
   func badPresetsNameKeyAndLine(_ c: (String, String, String, Int)) {
     let text = Self.valid.replacingOccurrences(of: c.0, with: c.1)

@@ -73,7 +73,7 @@ public enum Check {
   /// A prompt for `sonify`: not blank, at most ``Limits/promptBytes``.
   public static func prompt(_ prompt: String, maxBytes: Int = Limits.promptBytes) throws(PipelineError) {
     guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .badRequest("the prompt is empty") }
-    guard prompt.utf8.count <= maxBytes else { throw .tooLarge("the prompt is longer than \(maxBytes) bytes") }
+    guard prompt.utf8.count <= maxBytes else { throw .tooLarge("the prompt is longer than \(maxBytes / 1024) KiB (\(maxBytes) bytes)") }
   }
 }
 

@@ -79,7 +79,9 @@ public struct SonifyRequest: PipelineRequest {
     try progress.stage("fitting the activation map", at: 0.1)
     let map = try models.activationMap(model, corpus: try corpus.sentences()) { d, t in progress.update(d, of: t, from: 0.1, to: 0.6, item: "") }
     try progress.stage("running the prompt", at: 0.6)
-    let pass = try models.languageModel(model).forward(tokens)
+    // One pass, decoded as it goes: the same arithmetic on both front ends and run after run
+    // (the preloaded model, whose packed kernels round differently, only fits the map).
+    let pass = try LanguageModel(checkpoint: try models.checkpoint(model)).forward(tokens)
     let chosen: Key
     if let key {
       chosen = key

@@ -52,7 +52,7 @@ struct KeyTempoOptions: ParsableArguments {
     do {
       return try Check.key(key)
     } catch {
-      throw ValidationError("--key: \(error.description)")
+      throw ValidationError("--key \(error.description)")
     }
   }
 
@@ -61,7 +61,7 @@ struct KeyTempoOptions: ParsableArguments {
     do {
       try Check.tempo(tempo)
     } catch {
-      throw ValidationError("--tempo: \(error.description)")
+      throw ValidationError("--tempo must be between \(Int(Limits.tempo.lowerBound)) and \(Int(Limits.tempo.upperBound)) BPM")
     }
   }
 }
@@ -80,7 +80,7 @@ struct CorpusOptions: ParsableArguments {
     do {
       try Check.corpusSize(corpusSize)
     } catch {
-      throw ValidationError("--corpus-size: \(error.description)")
+      throw ValidationError("--corpus-size must be between \(Limits.corpusSize.lowerBound) and \(Limits.corpusSize.upperBound)")
     }
   }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import _TestSupport
+
+/// For the same request, the command line and the studio give byte-identical MIDI and the same
+/// summary: both run the one pipeline layer.
+@Suite("command line and studio agree", .serialized)
+struct FrontEndParityTests {
+  init() throws { try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models") }
+
+  /// The command line's summary line without where it wrote (" → …").
+  static func summary(_ line: String) -> String {
+    String(line.split(separator: "\n").first.map { $0.components(separatedBy: " → ").first ?? "" } ?? "")
+  }
+
+  static func cli(_ arguments: [String]) throws -> CommandRunner.Output {
+    try CommandRunner.eigentone(arguments, environment: StudioFixture.environment)
+  }
+
+  @Test func compose() async throws {
+    let server = try StudioFixture.shared()
+    let dir = TemporaryDirectory("eigentone-parity-compose")
+    for (genre, tempo) in [("acid", "150"), ("house", "")] {
+      let cli = try Self.cli(["compose", genre, "all-minilm-l6-v2", "-o", dir.file("\(genre).mid")] + (tempo.isEmpty ? [] : ["--tempo", tempo]))
+      #expect(cli.status == 0, "\(cli.stderr)")
+      let body = #"{"model": "all-minilm-l6-v2", "genre": "\#(genre)", "renderer": "builtin""# + (tempo.isEmpty ? "}" : #", "tempo": \#(tempo)}"#)
+      let status = try await server.wait(try #require(try await server.post("/api/compose", body).json()["id"] as? String))
+      #expect(status["state"] as? String == "done", "\(status)")
+      let midi = try await server.file(status, "midi")
+      #expect(midi == FileManager.default.contents(atPath: dir.file("\(genre).mid")).map(Array.init), "\(genre)")
+      #expect(status["summary"] as? String == Self.summary(cli.stdout), "\(cli.stdout)")
+    }
+  }
+
+  @Test func compare() async throws {
+    let server = try StudioFixture.shared()
+    let dir = TemporaryDirectory("eigentone-parity-compare")
+    let f16 = StudioFixture.modelFolder + "/minilm-f16"
+    let cli = try Self.cli(["compare", "all-minilm-l6-v2", f16, "--json", "--ab", "acid", dir.file("ab"), "--renderer", "builtin"])
+    #expect(cli.status == 0, "\(cli.stderr)")
+    let status = try await server.wait(
+      try #require(try await server.post("/api/compare", #"{"a": "all-minilm-l6-v2", "b": "minilm-f16", "renderer": "builtin"}"#).json()["id"] as? String))
+    #expect(status["state"] as? String == "done", "\(status)")
+    for side in ["a", "b"] {
+      #expect(try await server.file(status, side + "_midi") == FileManager.default.contents(atPath: dir.file("ab/\(side).mid")).map(Array.init), "\(side)")
+    }
+    // The same ranking: the studio's comparison.json and the command line's --json.
+    let api = try #require(try JSONSerialization.jsonObject(with: Data(try await server.file(status, "comparison"))) as? [String: Any])
+    let printed = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])
+    let names = { (o: [String: Any]) in (o["ranking"] as? [[String: Any]])?.compactMap { $0["tensor"] as? String } }
+    #expect(names(api) == names(printed) && names(api)?.isEmpty == false)
+    #expect((status["summary"] as? String)?.hasPrefix("\(names(api)?.count ?? 0) tensors compared; most changed: \(names(api)?.first ?? "")") == true)
+  }
+
+  @Test func sonify() async throws {
+    let server = try StudioFixture.shared()
+    let dir = TemporaryDirectory("eigentone-parity-sonify")
+    let cli = try Self.cli(["sonify", "The forest was silent.", "-o", dir.file("s.mid"), "--corpus-size", "24", "--timing", dir.file("t.json")])
+    #expect(cli.status == 0, "\(cli.stderr)")
+    let status = try await server.wait(
+      try #require(try await server.post("/api/sonify", #"{"prompt": "The forest was silent.", "renderer": "builtin"}"#).json()["id"] as? String))
+    #expect(status["state"] as? String == "done", "\(status)")
+    #expect(try await server.file(status, "midi") == FileManager.default.contents(atPath: dir.file("s.mid")).map(Array.init))
+    #expect(try await server.file(status, "timing") == FileManager.default.contents(atPath: dir.file("t.json")).map(Array.init))
+    #expect(status["summary"] as? String == Self.summary(cli.stdout), "\(cli.stdout)")
+  }
+}
