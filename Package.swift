@@ -17,9 +17,10 @@ let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .w
 
 /// The packed-weight matrix kernel is written for AVX-512 and compiled for it; callers use it
 /// only when `Linalg.hasAVX512` says the CPU has it (the forward pass falls back to OpenBLAS).
-let avx512Settings: [SwiftSetting] = swiftSettings + [
-  .unsafeFlags(["-target-cpu", "skylake-avx512"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
-]
+let avx512Settings: [SwiftSetting] =
+  swiftSettings + [
+    .unsafeFlags(["-target-cpu", "skylake-avx512"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
+  ]
 
 let package = Package(
   name: "Eigentone",
@@ -100,7 +101,8 @@ let package = Package(
       ],
       path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
     // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
-    .target(name: "Studio", dependencies: ["Pipeline", "Analysis", "Checkpoint", "Compose", "Render", "Score", "Sonify"], path: "Sources/App/Studio", swiftSettings: swiftSettings),
+    .target(
+      name: "Studio", dependencies: ["Pipeline", "Analysis", "Checkpoint", "Compose", "Render", "Score", "Sonify"], path: "Sources/App/Studio", swiftSettings: swiftSettings),
     .target(
       name: "StudioServer", dependencies: ["Studio", "Pipeline", .product(name: "Hummingbird", package: "hummingbird")], path: "Sources/App/StudioServer",
       exclude: ["Page/README.md"],
@@ -118,7 +120,9 @@ let package = Package(
     .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "AnalysisAVX512", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "AnalysisTests", dependencies: ["Analysis", "AnalysisAVX512", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings),
     .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swiftSettings),
     .testTarget(name: "TheoryTests", dependencies: ["Theory"], swiftSettings: swiftSettings),
     .testTarget(name: "ScoreFileTests", dependencies: ["Score", "Theory", "StandardMIDI", "MusicXML", "_TestSupport"], swiftSettings: swiftSettings),

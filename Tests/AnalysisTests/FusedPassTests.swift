@@ -28,7 +28,11 @@ struct FusedPassTests {
     for r in 0..<rows {
       for c in 0..<cols {
         let v = Double(src[r * stride + offset + c])
-        if v.isNaN { refNaN += 1 } else if v.isInfinite { refInf += 1 } else {
+        if v.isNaN {
+          refNaN += 1
+        } else if v.isInfinite {
+          refInf += 1
+        } else {
           reference.add(v)
           refRows[r] += v * v
           refCols[c] += v * v

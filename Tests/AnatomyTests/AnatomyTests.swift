@@ -168,8 +168,10 @@ struct AnatomyTests {
     ]
     b.addF32("token_embd.weight", shape: [6, 4], values: Array(repeating: 0.5, count: 24))
     for i in 0..<2 {
-      for (part, shape) in [("attn_q", [4, 4]), ("attn_k", [2, 4]), ("attn_v", [2, 4]), ("attn_output", [4, 4]),
-        ("ffn_gate", [8, 4]), ("ffn_up", [8, 4]), ("ffn_down", [4, 8]), ("attn_norm", [4]), ("ffn_norm", [4])] {
+      for (part, shape) in [
+        ("attn_q", [4, 4]), ("attn_k", [2, 4]), ("attn_v", [2, 4]), ("attn_output", [4, 4]),
+        ("ffn_gate", [8, 4]), ("ffn_up", [8, 4]), ("ffn_down", [4, 8]), ("attn_norm", [4]), ("ffn_norm", [4]),
+      ] {
         b.addF32("blk.\(i).\(part).weight", shape: shape, values: Array(repeating: 1, count: shape.reduce(1, *)))
       }
     }

@@ -101,39 +101,54 @@ struct GGUFTests {
     Case(label: "bad magic", build: { Array("GGUX".utf8) + [UInt8](repeating: 0, count: 40) }, expected: .badMagic),
     Case(label: "version 1", build: mutate { $0.version = 1 }, expected: .unsupportedVersion(1)),
     Case(label: "version 4", build: mutate { $0.version = 4 }, expected: .unsupportedVersion(4)),
-    Case(label: "huge metadata count", build: {
-      var bytes = valid().bytes()
-      withUnsafeBytes(of: UInt64.max.littleEndian) { bytes.replaceSubrange(16..<24, with: $0) }
-      return bytes
-    }, expected: .countTooLarge(what: "metadata", count: .max)),
-    Case(label: "huge tensor count", build: {
-      var bytes = valid().bytes()
-      withUnsafeBytes(of: (UInt64(1) << 60).littleEndian) { bytes.replaceSubrange(8..<16, with: $0) }
-      return bytes
-    }, expected: .countTooLarge(what: "tensor", count: 1 << 60)),
+    Case(
+      label: "huge metadata count",
+      build: {
+        var bytes = valid().bytes()
+        withUnsafeBytes(of: UInt64.max.littleEndian) { bytes.replaceSubrange(16..<24, with: $0) }
+        return bytes
+      }, expected: .countTooLarge(what: "metadata", count: .max)),
+    Case(
+      label: "huge tensor count",
+      build: {
+        var bytes = valid().bytes()
+        withUnsafeBytes(of: (UInt64(1) << 60).littleEndian) { bytes.replaceSubrange(8..<16, with: $0) }
+        return bytes
+      }, expected: .countTooLarge(what: "tensor", count: 1 << 60)),
     Case(label: "huge array", build: mutate { $0.metadata.append(("x", .arrayHeader(type: 10, count: 1 << 61))) }, expected: .countTooLarge(what: "array \"x\"", count: 1 << 61)),
     Case(label: "huge string array", build: mutate { $0.metadata.append(("x", .arrayHeader(type: 8, count: .max))) }, expected: .countTooLarge(what: "array \"x\"", count: .max)),
-    Case(label: "huge string", build: {
-      var b = GGUFBuilder()
-      b.metadata = [("k", .string("abc"))]
-      var bytes = b.bytes()
-      // The value's length field follows the 8-byte key length, the key and the type.
-      withUnsafeBytes(of: UInt64.max.littleEndian) { bytes.replaceSubrange(37..<45, with: $0) }
-      return bytes
-    }, expected: .countTooLarge(what: "the value of \"k\" byte", count: .max)),
+    Case(
+      label: "huge string",
+      build: {
+        var b = GGUFBuilder()
+        b.metadata = [("k", .string("abc"))]
+        var bytes = b.bytes()
+        // The value's length field follows the 8-byte key length, the key and the type.
+        withUnsafeBytes(of: UInt64.max.littleEndian) { bytes.replaceSubrange(37..<45, with: $0) }
+        return bytes
+      }, expected: .countTooLarge(what: "the value of \"k\" byte", count: .max)),
     Case(label: "unknown value type", build: mutate { $0.metadata.append(("x", .array(type: 13, []))) }, expected: .unknownValueType(13)),
-    Case(label: "arrays nested too deep", build: mutate { b in
-      var v = GGUFBuilder.Value.array(type: 0, [])
-      for _ in 0..<9 { v = .array(type: 9, [v]) }
-      b.metadata.append(("deep", v))
-    }, expected: .nestingTooDeep),
-    Case(label: "duplicate metadata key", build: mutate { $0.metadata.append(("general.architecture", .string("gpt2"))) }, expected: .invalidField(field: "general.architecture", detail: "metadata key appears twice")),
+    Case(
+      label: "arrays nested too deep",
+      build: mutate { b in
+        var v = GGUFBuilder.Value.array(type: 0, [])
+        for _ in 0..<9 { v = .array(type: 9, [v]) }
+        b.metadata.append(("deep", v))
+      }, expected: .nestingTooDeep),
+    Case(
+      label: "duplicate metadata key", build: mutate { $0.metadata.append(("general.architecture", .string("gpt2"))) },
+      expected: .invalidField(field: "general.architecture", detail: "metadata key appears twice")),
     Case(label: "alignment not a power of two", build: mutate { $0.metadata[1] = ("general.alignment", .u32(24)) }, expected: .invalidAlignment(24)),
     Case(label: "alignment zero", build: mutate { $0.metadata[1] = ("general.alignment", .u32(0)) }, expected: .invalidAlignment(0)),
     Case(label: "unknown ggml type", build: mutate { $0.tensors[0].type = 4 }, expected: .unknownGGMLType(4)),
     Case(label: "zero dimensions", build: mutate { $0.tensors[0].dims = [] }, expected: .invalidShape("0 dimensions (1 to 4 allowed)")),
     Case(label: "five dimensions", build: mutate { $0.tensors[0].dims = [1, 1, 1, 1, 8] }, expected: .invalidShape("5 dimensions (1 to 4 allowed)")),
-    Case(label: "row not a multiple of the block", build: mutate { $0.tensors[0].type = 2; $0.tensors[0].dims = [16, 1] }, expected: .rowNotBlockMultiple(rowLength: 16, blockSize: 32)),
+    Case(
+      label: "row not a multiple of the block",
+      build: mutate {
+        $0.tensors[0].type = 2
+        $0.tensors[0].dims = [16, 1]
+      }, expected: .rowNotBlockMultiple(rowLength: 16, blockSize: 32)),
     Case(label: "misaligned offset", build: mutate { $0.tensors[1].offset = 36 }, expected: .misalignedOffset(offset: 36, alignment: 32)),
     Case(label: "data past the end", build: mutate { $0.tensors[1].offset = 1 << 30 }, expected: .outOfBounds(end: 0, fileSize: 0)),
     Case(label: "offset overflows", build: mutate { $0.tensors[1].offset = UInt64.max / 32 * 32 }, expected: .outOfBounds(end: 0, fileSize: 0)),

@@ -12,10 +12,11 @@ struct ShardedTests {
   static func make(_ dir: TemporaryDirectory, index: [String: String]? = nil) throws -> String {
     try shard(["a", "b"]).write(to: dir.file("model-00001-of-00002.safetensors"))
     try shard(["c", "d"]).write(to: dir.file("model-00002-of-00002.safetensors"))
-    let map = index ?? [
-      "a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
-      "c": "model-00002-of-00002.safetensors", "d": "model-00002-of-00002.safetensors",
-    ]
+    let map =
+      index ?? [
+        "a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
+        "c": "model-00002-of-00002.safetensors", "d": "model-00002-of-00002.safetensors",
+      ]
     let body = map.keys.sorted().map { "\"\($0)\": \"\(map[$0] ?? "")\"" }.joined(separator: ", ")
     return dir.write("model.safetensors.index.json", text: "{\"metadata\": {\"total_size\": 32}, \"weight_map\": {\(body)}}")
   }
@@ -43,10 +44,12 @@ struct ShardedTests {
 
   @Test func tensorInTheWrongShard() throws {
     let dir = TemporaryDirectory()
-    let index = try Self.make(dir, index: [
-      "a": "model-00002-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
-      "c": "model-00002-of-00002.safetensors", "d": "model-00002-of-00002.safetensors",
-    ])
+    let index = try Self.make(
+      dir,
+      index: [
+        "a": "model-00002-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
+        "c": "model-00002-of-00002.safetensors", "d": "model-00002-of-00002.safetensors",
+      ])
     #expect(throws: CheckpointError(file: index, tensor: "a", reason: .tensorMissingFromShard(shard: "model-00002-of-00002.safetensors"))) {
       try Checkpoint.openSharded(index: index)
     }
@@ -69,9 +72,11 @@ struct ShardedTests {
     let dir = TemporaryDirectory()
     try Self.shard(["a", "b"]).write(to: dir.file("model-00001-of-00002.safetensors"))
     try Self.shard(["b", "c"]).write(to: dir.file("model-00002-of-00002.safetensors"))
-    let index = dir.write("model.safetensors.index.json", text: """
-      {"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors", "c": "model-00002-of-00002.safetensors"}}
-      """)
+    let index = dir.write(
+      "model.safetensors.index.json",
+      text: """
+        {"weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors", "c": "model-00002-of-00002.safetensors"}}
+        """)
     #expect(throws: CheckpointError(file: index, tensor: "b", reason: .tensorInTwoShards("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"))) {
       try Checkpoint.openSharded(index: index)
     }
@@ -79,10 +84,12 @@ struct ShardedTests {
 
   @Test func tensorMissingFromIndexIsAWarning() throws {
     let dir = TemporaryDirectory()
-    let index = try Self.make(dir, index: [
-      "a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
-      "c": "model-00002-of-00002.safetensors",
-    ])
+    let index = try Self.make(
+      dir,
+      index: [
+        "a": "model-00001-of-00002.safetensors", "b": "model-00001-of-00002.safetensors",
+        "c": "model-00002-of-00002.safetensors",
+      ])
     let c = try Checkpoint.openSharded(index: index)
     #expect(c.tensors.count == 4)
     #expect(c.warnings == ["tensor \"d\" is in model-00002-of-00002.safetensors but not in the index"])

@@ -12,26 +12,27 @@ struct InspectCommandTests {
   @Test func helpText() throws {
     let out = try CommandRunner.eigentone(["inspect", "--help"])
     #expect(out.status == 0)
-    #expect(out.stdout == """
-      OVERVIEW: Show a model's architecture, sizes, dtypes and per-layer tensor
-      roles.
+    #expect(
+      out.stdout == """
+        OVERVIEW: Show a model's architecture, sizes, dtypes and per-layer tensor
+        roles.
 
-      Reads headers only, so it answers at once whatever the model's size.
+        Reads headers only, so it answers at once whatever the model's size.
 
-      USAGE: eigentone inspect [<model>] [--json]
+        USAGE: eigentone inspect [<model>] [--json]
 
-      ARGUMENTS:
-        <model>                 The model: a file, a folder, a Hugging Face repo id,
-                                or a name under models/. (default:
-                                smollm2-135m-instruct)
+        ARGUMENTS:
+          <model>                 The model: a file, a folder, a Hugging Face repo id,
+                                  or a name under models/. (default:
+                                  smollm2-135m-instruct)
 
-      OPTIONS:
-        --json                  Print one JSON object instead of the table.
-        --version               Show the version.
-        -h, --help              Show help information.
+        OPTIONS:
+          --json                  Print one JSON object instead of the table.
+          --version               Show the version.
+          -h, --help              Show help information.
 
 
-      """)
+        """)
   }
 
   @Test func miniLMAsJSON() throws {

@@ -127,7 +127,12 @@ struct GenreTests {
       let starts = score.markers.filter { $0.text.hasPrefix("layer ") }.map(\.beat)
       let patterns = starts.map { s in acid.notes.filter { $0.onset >= s && $0.onset < s + 4 }.map { "\($0.onset - s):\($0.pitch):\($0.velocity):\($0.duration)" } }
       var differing = 0, pairs = 0
-      for i in patterns.indices { for j in patterns.indices where j > i { pairs += 1; if patterns[i] != patterns[j] { differing += 1 } } }
+      for i in patterns.indices {
+        for j in patterns.indices where j > i {
+          pairs += 1
+          if patterns[i] != patterns[j] { differing += 1 }
+        }
+      }
       #expect(Double(differing) >= 0.9 * Double(pairs), "\(differing) of \(pairs)")
       // BERT has no gate projection: its stand-in is named in the provenance.
       if p.summary.family == "bert" {

@@ -81,9 +81,13 @@ struct PackedKernelTests {
       let stride = width + 8
       let rows = Self.values(n * stride, seed: 5)
       var out = [Float](repeating: .nan, count: width)
-      row.withUnsafeBufferPointer { p in rows.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { o in
-        VectorKernels.weightedRows(p.baseAddress!, count: n, rows: r.baseAddress!, stride: stride, width: width, into: o.baseAddress!)
-      } } }
+      row.withUnsafeBufferPointer { p in
+        rows.withUnsafeBufferPointer { r in
+          out.withUnsafeMutableBufferPointer { o in
+            VectorKernels.weightedRows(p.baseAddress!, count: n, rows: r.baseAddress!, stride: stride, width: width, into: o.baseAddress!)
+          }
+        }
+      }
       for c in 0..<width {
         let expected = (0..<n).reduce(0.0) { $0 + Double(row[$1]) * Double(rows[$1 * stride + c]) }
         #expect(abs(Double(out[c]) - expected) < 1e-6, "n=\(n) width=\(width) c=\(c)")
@@ -104,7 +108,9 @@ struct PackedKernelTests {
     #expect(worst < 3e-7, "relative error \(worst)")
     let gate = Self.values(100, seed: 5).map { $0 * 20 }, up = Self.values(100, seed: 6)
     var out = [Float](repeating: 0, count: 100)
-    gate.withUnsafeBufferPointer { g in up.withUnsafeBufferPointer { u in out.withUnsafeMutableBufferPointer { VectorKernels.swiGLU(gate: g.baseAddress!, up: u.baseAddress!, into: $0.baseAddress!, count: 100) } } }
+    gate.withUnsafeBufferPointer { g in
+      up.withUnsafeBufferPointer { u in out.withUnsafeMutableBufferPointer { VectorKernels.swiGLU(gate: g.baseAddress!, up: u.baseAddress!, into: $0.baseAddress!, count: 100) } }
+    }
     for i in 0..<100 {
       let expected = Double(gate[i]) / (1 + Foundation.exp(-Double(gate[i]))) * Double(up[i])
       #expect(abs(Double(out[i]) - expected) <= 1e-6 * max(1, abs(expected)), "\(i)")

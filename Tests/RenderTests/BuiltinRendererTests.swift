@@ -34,7 +34,8 @@ struct BuiltinRendererTests {
   func equalPowerPan(pan: Int) throws {
     var s = Score(title: "Pan", tempos: [Score.Tempo(beat: 0, bpm: 120)])
     s.tracks = [
-      Track(name: "Flute", channel: 0, patch: "fm-flute", notes: [Note(onset: 0, duration: 1, pitch: 69, velocity: 100)],
+      Track(
+        name: "Flute", channel: 0, patch: "fm-flute", notes: [Note(onset: 0, duration: 1, pitch: 69, velocity: 100)],
         controls: [ControlChange(beat: 0, controller: ControlChange.pan, value: pan)])
     ]
     let audio = try renderer.render(s, only: nil)
@@ -58,7 +59,10 @@ struct BuiltinRendererTests {
   @Test func loudnessAndMastering() throws {
     var score = RenderTests.percussive
     score.tracks[0].patch = "drums-808"
-    score.tracks.append(Track(name: "Acid", channel: 0, patch: "tb303", notes: (0..<32).map { Note(onset: Double($0) * 0.25, duration: 0.2, pitch: 36 + ($0 % 5) * 3, velocity: $0 % 4 == 0 ? 120 : 90) }))
+    score.tracks.append(
+      Track(
+        name: "Acid", channel: 0, patch: "tb303", notes: (0..<32).map { Note(onset: Double($0) * 0.25, duration: 0.2, pitch: 36 + ($0 % 5) * 3, velocity: $0 % 4 == 0 ? 120 : 90) })
+    )
     var audio = try BuiltinRenderer().render(score, only: nil)
     let ours = LoudnessMeter.integratedLoudness(audio, channels: 2, sampleRate: 44_100)
     let theirs = try RenderTests.pyloudnorm(audio)

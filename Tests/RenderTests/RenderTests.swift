@@ -31,9 +31,15 @@ struct RenderTests {
       let t = Double(i) / sampleRate
       let l: Double, r: Double
       switch kind {
-      case 0: l = 0.1 * sin(2 * .pi * 1000 * t); r = l
-      case 1: l = 0.3 * sin(2 * .pi * 60 * t); r = 0.2 * sin(2 * .pi * 90 * t)
-      case 2: l = 0.05 * noise(); r = 0.05 * noise()
+      case 0:
+        l = 0.1 * sin(2 * .pi * 1000 * t)
+        r = l
+      case 1:
+        l = 0.3 * sin(2 * .pi * 60 * t)
+        r = 0.2 * sin(2 * .pi * 90 * t)
+      case 2:
+        l = 0.05 * noise()
+        r = 0.05 * noise()
       default:
         let gate = (Int(t * 2) % 3 == 2) ? 0.0 : 1.0
         l = gate * 0.2 * (sin(2 * .pi * 220 * t) + sin(2 * .pi * 277.18 * t) + sin(2 * .pi * 329.63 * t)) / 3

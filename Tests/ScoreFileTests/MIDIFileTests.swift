@@ -16,7 +16,8 @@ struct MIDIFileTests {
 
   /// Byte for byte, checked by hand against the SMF specification.
   @Test func goldenBytes() throws {
-    let expected = Self.hex("""
+    let expected = Self.hex(
+      """
       4D546864 00000006 0001 0002 01E0
       4D54726B 0000001F
         00 FF 03 01 54
@@ -38,8 +39,10 @@ struct MIDIFileTests {
     #expect(try MIDIFileWriter.data(for: ScoreFixtures.small) == expected)
   }
 
-  @Test(arguments: [(0, [0x00]), (127, [0x7F]), (128, [0x81, 0x00]), (480, [0x83, 0x60]), (0x3FFF, [0xFF, 0x7F]),
-    (0x4000, [0x81, 0x80, 0x00]), (0x0FFF_FFFF, [0xFF, 0xFF, 0xFF, 0x7F])])
+  @Test(arguments: [
+    (0, [0x00]), (127, [0x7F]), (128, [0x81, 0x00]), (480, [0x83, 0x60]), (0x3FFF, [0xFF, 0x7F]),
+    (0x4000, [0x81, 0x80, 0x00]), (0x0FFF_FFFF, [0xFF, 0xFF, 0xFF, 0x7F]),
+  ])
   func variableLengthQuantities(_ c: (Int, [UInt8])) {
     #expect(MIDIFileWriter.variableLength(c.0) == c.1)
   }
@@ -118,14 +121,18 @@ struct MIDIFileTests {
       Malformed(label: "chunk length -3 (EOT lost)", bytes: edit { $0[21] -= 3 }),
       Malformed(label: "data byte 200", bytes: edit { $0[track1 + 8 + 8 + 2] = 200 }),
       Malformed(label: "running status with none set", bytes: edit { $0[track1 + 8 + 8 + 1] = 0x51 }),
-      Malformed(label: "events after End-of-Track", bytes: edit { b in
-        b[track1 + 7] += 4
-        b.append(contentsOf: [0x00, 0x90, 0x3C, 0x40])
-      }),
-      Malformed(label: "variable-length quantity of 5 bytes", bytes: edit { b in
-        b.replaceSubrange((track1 + 8)..<(track1 + 9), with: [0x80, 0x80, 0x80, 0x80, 0x00])
-        b[track1 + 7] += 4
-      }),
+      Malformed(
+        label: "events after End-of-Track",
+        bytes: edit { b in
+          b[track1 + 7] += 4
+          b.append(contentsOf: [0x00, 0x90, 0x3C, 0x40])
+        }),
+      Malformed(
+        label: "variable-length quantity of 5 bytes",
+        bytes: edit { b in
+          b.replaceSubrange((track1 + 8)..<(track1 + 9), with: [0x80, 0x80, 0x80, 0x80, 0x00])
+          b[track1 + 7] += 4
+        }),
       Malformed(label: "tempo meta of length 2", bytes: edit { $0[14 + 8 + 5 + 8 + 6 + 3] = 2 }),
     ]
   }

@@ -27,11 +27,15 @@ struct MusicXMLTests {
   /// A note crossing a bar line is split into two tied notes; a chord shares one onset.
   @Test func tiesAcrossBarLinesAndChords() throws {
     var s = Score(title: "Ties")
-    s.tracks = [Track(name: "Piano", channel: 0, notes: [
-      Note(onset: 3, duration: 2, pitch: 60, velocity: 80),
-      Note(onset: 0, duration: 1, pitch: 64, velocity: 80),
-      Note(onset: 0, duration: 1, pitch: 67, velocity: 80),
-    ])]
+    s.tracks = [
+      Track(
+        name: "Piano", channel: 0,
+        notes: [
+          Note(onset: 3, duration: 2, pitch: 60, velocity: 80),
+          Note(onset: 0, duration: 1, pitch: 64, velocity: 80),
+          Note(onset: 0, duration: 1, pitch: 67, velocity: 80),
+        ])
+    ]
     let xml = try Self.document(s)
     #expect(xml.components(separatedBy: "<tie type=\"start\"/>").count - 1 == 1)
     #expect(xml.components(separatedBy: "<tie type=\"stop\"/>").count - 1 == 1)
@@ -72,11 +76,13 @@ struct MusicXMLTests {
     for (part, track) in zip(parts, s.tracks) {
       #expect(part["name"] as? String == track.name)
       // Notes after quantisation: distinct (onset, end, pitch) events.
-      let expected = Set(track.writtenNotes().map { w -> String in
-        let on = Int((w.note.onset / writer.grid).rounded())
-        let off = max(on + 1, Int((w.note.end / writer.grid).rounded()))
-        return "\(on):\(off):\(w.note.pitch)"
-      }).count
+      let expected = Set(
+        track.writtenNotes().map { w -> String in
+          let on = Int((w.note.onset / writer.grid).rounded())
+          let off = max(on + 1, Int((w.note.end / writer.grid).rounded()))
+          return "\(on):\(off):\(w.note.pitch)"
+        }
+      ).count
       let found = (part["notes"] as? Int ?? 0) + (part["unpitched"] as? Int ?? 0)
       #expect(found == expected, "\(track.name): \(found) vs \(expected)")
       #expect(part["tie_starts"] as? Int == part["tie_stops"] as? Int)
@@ -110,15 +116,23 @@ struct MusicXMLSignatureMapTests {
   static var changing: Score {
     var s = Score(
       title: "Changes",
-      timeSignatures: [.init(beat: 0, numerator: 4, denominator: 4), .init(beat: 8, numerator: 3, denominator: 4),
-                       .init(beat: 17, numerator: 6, denominator: 8)],
-      keySignatures: [.init(beat: 0, fifths: 0, minor: false), .init(beat: 11, fifths: 1, minor: false),
-                      .init(beat: 12.5, fifths: -1, minor: false)])
-    s.tracks = [Track(name: "Line", channel: 0, notes: [
-      Note(onset: 6, duration: 4, pitch: 70, velocity: 80),  // A♯ in C major, across 4/4 → 3/4
-      Note(onset: 10.5, duration: 7, pitch: 70, velocity: 80),  // across the keys and the 6/8
-      Note(onset: 20, duration: 1, pitch: 70, velocity: 80),  // B♭ in F major
-    ])]
+      timeSignatures: [
+        .init(beat: 0, numerator: 4, denominator: 4), .init(beat: 8, numerator: 3, denominator: 4),
+        .init(beat: 17, numerator: 6, denominator: 8),
+      ],
+      keySignatures: [
+        .init(beat: 0, fifths: 0, minor: false), .init(beat: 11, fifths: 1, minor: false),
+        .init(beat: 12.5, fifths: -1, minor: false),
+      ])
+    s.tracks = [
+      Track(
+        name: "Line", channel: 0,
+        notes: [
+          Note(onset: 6, duration: 4, pitch: 70, velocity: 80),  // A♯ in C major, across 4/4 → 3/4
+          Note(onset: 10.5, duration: 7, pitch: 70, velocity: 80),  // across the keys and the 6/8
+          Note(onset: 20, duration: 1, pitch: 70, velocity: 80),  // B♭ in F major
+        ])
+    ]
     return s
   }
 

@@ -8,11 +8,13 @@ enum ScoreFixtures {
     var s = Score(title: "T", keySignatures: [.init(beat: 0, fifths: 0, minor: true)])
     s.provenance = [Provenance(tensor: "w", role: "attn.q", layer: 0, statistic: "singular_values", index: 0, value: 1.5)]
     s.tracks = [
-      Track(name: "Lead", channel: 0, program: 81, notes: [
-        Note(onset: 0, duration: 1, pitch: 60, velocity: 100, provenance: 0),
-        Note(onset: 0, duration: 1, pitch: 67, velocity: 100, provenance: 0),
-        Note(onset: 1, duration: 1, pitch: 64, velocity: 90, provenance: 0),
-      ])
+      Track(
+        name: "Lead", channel: 0, program: 81,
+        notes: [
+          Note(onset: 0, duration: 1, pitch: 60, velocity: 100, provenance: 0),
+          Note(onset: 0, duration: 1, pitch: 67, velocity: 100, provenance: 0),
+          Note(onset: 1, duration: 1, pitch: 64, velocity: 90, provenance: 0),
+        ])
     ]
     return s
   }
@@ -48,8 +50,9 @@ enum ScoreFixtures {
       for _ in 0..<g.int(0...40) {
         let onset = g.ticks(24)
         track.notes.append(
-          Note(onset: onset, duration: Double(g.int(1...960)) / 480, pitch: drum ? [36, 38, 42, 46][g.int(0...3)] : g.int(20...110),
-               velocity: g.int(1...127), provenance: 0))
+          Note(
+            onset: onset, duration: Double(g.int(1...960)) / 480, pitch: drum ? [36, 38, 42, 46][g.int(0...3)] : g.int(20...110),
+            velocity: g.int(1...127), provenance: 0))
       }
       for _ in 0..<g.int(0...6) {
         track.controls.append(ControlChange(beat: g.ticks(24), controller: [7, 10, 11, 91, 74, 71, 5, 65][g.int(0...7)], value: g.int(0...127)))

@@ -176,7 +176,9 @@ struct StudioRouteTests {
       let long = try await client.post("/api/sonify", "{\"prompt\": \"" + String(repeating: "word ", count: 1000) + "\"}")
       #expect(long.status == 413)
       #expect((try long.json()["error"] as? String)?.contains("longer than 4 KiB (4096 bytes)") == true)
-      for (body, fragment) in [(#"{"prompt": "   "}"#, "empty"), (#"{"prompt": "hi", "model": "all-minilm-l6-v2"}"#, "bert model"), (#"{"prompt": "hi", "mode": "dreaming"}"#, "mode")] {
+      for (body, fragment) in [
+        (#"{"prompt": "   "}"#, "empty"), (#"{"prompt": "hi", "model": "all-minilm-l6-v2"}"#, "bert model"), (#"{"prompt": "hi", "mode": "dreaming"}"#, "mode"),
+      ] {
         let r = try await client.post("/api/sonify", body)
         #expect(r.status == 400, "\(body)")
         #expect((try r.json()["error"] as? String)?.contains(fragment) == true, "\(body)")

@@ -212,8 +212,14 @@ func frequency(ofKey key: Int) -> Double { 440 * pow(2, Double(key - 69) / 12) }
     let dark = try held({ $0.controlChange(74, value: 10) })
     let bright = try held({ $0.controlChange(74, value: 120) })
     #expect(Measure.brightness(bright, from: 8820, to: 30_000) > 1.5 * Measure.brightness(dark, from: 8820, to: 30_000))
-    let flat = try held({ $0.controlChange(71, value: 0); $0.controlChange(74, value: 60) })
-    let resonant = try held({ $0.controlChange(71, value: 127); $0.controlChange(74, value: 60) })
+    let flat = try held({
+      $0.controlChange(71, value: 0)
+      $0.controlChange(74, value: 60)
+    })
+    let resonant = try held({
+      $0.controlChange(71, value: 127)
+      $0.controlChange(74, value: 60)
+    })
     let f0 = frequency(ofKey: 33)
     let bassFlat = Measure.amplitude(flat, sampleRate: fs, frequency: f0, time: 0.3, length: 0.2)
     let bassResonant = Measure.amplitude(resonant, sampleRate: fs, frequency: f0, time: 0.3, length: 0.2)

@@ -20,9 +20,10 @@ struct SpellingTests {
   @Test(arguments: Array(-7...7))
   func everyKey(_ fifths: Int) throws {
     let sharpOrder = ["F", "C", "G", "D", "A", "E", "B"]
-    let signature = Dictionary(uniqueKeysWithValues: sharpOrder.enumerated().map { i, letter in
-      (letter, fifths > 0 ? (i < fifths ? 1 : 0) : (i >= 7 + fifths ? -1 : 0))
-    })
+    let signature = Dictionary(
+      uniqueKeysWithValues: sharpOrder.enumerated().map { i, letter in
+        (letter, fifths > 0 ? (i < fifths ? 1 : 0) : (i >= 7 + fifths ? -1 : 0))
+      })
     for minor in [false, true] {
       for midi in 0...127 {
         let p = try #require(Pitch(midi: midi))

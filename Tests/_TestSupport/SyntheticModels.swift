@@ -103,7 +103,11 @@ public enum SyntheticModels {
       ]
     }
     e.append(tensor(prefix + "norm.weight", [hidden]))
-    return Model(entries: e, config: "{\"model_type\": \"gemma3_text\", \"num_hidden_layers\": \(layers), \"hidden_size\": \(hidden), \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"head_dim\": \(headDim)}")
+    return Model(
+      entries: e,
+      config:
+        "{\"model_type\": \"gemma3_text\", \"num_hidden_layers\": \(layers), \"hidden_size\": \(hidden), \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"head_dim\": \(headDim)}"
+    )
   }
 
   /// Phi-3 naming: fused `qkv_proj` ([q; k; v] by rows) and `gate_up_proj` ([gate; up]).
@@ -123,7 +127,9 @@ public enum SyntheticModels {
       ]
     }
     e += [tensor("model.norm.weight", [hidden]), tensor("lm_head.weight", [vocab, hidden])]
-    return Model(entries: e, config: "{\"model_type\": \"phi3\", \"num_hidden_layers\": \(layers), \"hidden_size\": \(hidden), \"num_attention_heads\": \(heads), \"num_key_value_heads\": \(kvHeads)}")
+    return Model(
+      entries: e,
+      config: "{\"model_type\": \"phi3\", \"num_hidden_layers\": \(layers), \"hidden_size\": \(hidden), \"num_attention_heads\": \(heads), \"num_key_value_heads\": \(kvHeads)}")
   }
 
   /// BERT naming with the `bert.` prefix and the old `LayerNorm.gamma`/`beta` spellings.

@@ -116,7 +116,8 @@ public struct CompareRequest: PipelineRequest {
       let contextA = CompositionContext(portrait: pa, preset: preset)
       let scoreA = try ab.composer.init().compose(contextA)
       let scoreB = try ab.composer.init().compose(CompositionContext(portrait: pb, preset: preset, key: contextA.key, tempo: contextA.tempo))
-      let pieces = [(scoreA, ab.a, "a_", "rendering A", 0.75), (scoreB, ab.b, "b_", "rendering B", 0.87)]
+      let pieces =
+        [(scoreA, ab.a, "a_", "rendering A", 0.75), (scoreB, ab.b, "b_", "rendering B", 0.87)]
         + (ab.alternating.map { [(ABPiece.alternate(scoreA, scoreB), $0, "ab_", "rendering A/B", 0.95)] } ?? [])
       for (score, outputs, _, _, _) in pieces { try ScoreWriter.check(score, outputs, audio: audio) }
       for (score, outputs, prefix, stage, at) in pieces {

@@ -73,7 +73,9 @@ extension Eigentone {
       }
       var lines = ["A  \(c.model_a)", "B  \(c.model_b)", "", "Most changed tensors (relative Frobenius change ‖A−B‖/‖A‖)"]
       for e in c.ranking.prefix(15) {
-        lines.append("  \(fmt(e.relative_change).padding(toLength: 10, withPad: " ", startingAt: 0))  \(e.role.padding(toLength: 20, withPad: " ", startingAt: 0)) layer \(e.layer.map(String.init) ?? "-")  \(e.tensor)  Δalpha \(fmt(e.delta_alpha))")
+        lines.append(
+          "  \(fmt(e.relative_change).padding(toLength: 10, withPad: " ", startingAt: 0))  \(e.role.padding(toLength: 20, withPad: " ", startingAt: 0)) layer \(e.layer.map(String.init) ?? "-")  \(e.tensor)  Δalpha \(fmt(e.delta_alpha))"
+        )
       }
       lines.append("")
       lines.append("Layers (mean and largest relative change)")

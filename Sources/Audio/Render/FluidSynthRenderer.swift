@@ -17,8 +17,10 @@ public struct FluidSynthRenderer: Sendable {
   /// The soundfont to use: the given path, then `$EIGENTONE_SOUNDFONT`, then Debian's General
   /// MIDI soundfonts (FluidR3 first: it is the fuller and better one).
   public static func findSoundFont(_ given: String?, environment: [String: String]) -> String? {
-    let candidates = [given, environment["EIGENTONE_SOUNDFONT"], "/usr/share/sounds/sf2/FluidR3_GM.sf2",
-      "/usr/share/sounds/sf2/default-GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2"].compactMap { $0 }.filter { !$0.isEmpty }
+    let candidates = [
+      given, environment["EIGENTONE_SOUNDFONT"], "/usr/share/sounds/sf2/FluidR3_GM.sf2",
+      "/usr/share/sounds/sf2/default-GM.sf2", "/usr/share/sounds/sf2/TimGM6mb.sf2",
+    ].compactMap { $0 }.filter { !$0.isEmpty }
     return candidates.first { path in
       var info = stat()
       return stat(path, &info) == 0

@@ -115,7 +115,9 @@ enum Kernels {
   /// `v`: tokens × kvHeads·D. Returns the mixed values (tokens × heads·D) and the
   /// probabilities (heads × tokens × tokens, zero above the diagonal). Scores and mixing are
   /// two `sgemm`s per head on strided slices; the softmax runs in Double.
-  static func attention(q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int) -> (
+  static func attention(
+    q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int
+  ) -> (
     out: [Float], probabilities: [Float]
   ) {
     let total = segments.last?.upperBound ?? 0

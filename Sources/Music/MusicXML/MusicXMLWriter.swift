@@ -186,8 +186,9 @@ public struct MusicXMLWriter: Sendable {
           if from > cursor { rest(&x, length: from - cursor, voice: v + 1, wholeMeasure: false) }
           let tiedFromBefore = e.on < start
           let tiesAfter = e.off > end
-          notes(&x, event: e, length: to - from, voice: v + 1, track: track, id: id, key: key(at: e.on, in: measures),
-                tieIn: tiedFromBefore, tieOut: tiesAfter, lyric: from == e.on ? e.lyric : nil)
+          notes(
+            &x, event: e, length: to - from, voice: v + 1, track: track, id: id, key: key(at: e.on, in: measures),
+            tieIn: tiedFromBefore, tieOut: tiesAfter, lyric: from == e.on ? e.lyric : nil)
           cursor = to
         }
         if cursor < end { rest(&x, length: end - cursor, voice: v + 1, wholeMeasure: cursor == start) }

@@ -22,7 +22,8 @@ struct Writer {
       append(x.description)
     case .string(let s): string(s)
     case .doubles(let values): try numbers(values.count) { (w: inout Writer, i: Int) throws(JSONText.EncodingError) in try w.number(values[i]) }
-    case .floats(let values): try numbers(values.count) { (w: inout Writer, i: Int) throws(JSONText.EncodingError) in
+    case .floats(let values):
+      try numbers(values.count) { (w: inout Writer, i: Int) throws(JSONText.EncodingError) in
         guard values[i].isFinite else { throw w.nonFinite(Double(values[i])) }
         w.append(values[i].description)
       }

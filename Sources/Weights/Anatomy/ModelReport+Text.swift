@@ -75,7 +75,10 @@ extension ModelReport {
       }
       if unmapped.count > 20 { lines.append("  … and \(unmapped.count - 20) more") }
     }
-    if !buffers.isEmpty { lines.append(""); lines.append("Buffers skipped: \(buffers.count)") }
+    if !buffers.isEmpty {
+      lines.append("")
+      lines.append("Buffers skipped: \(buffers.count)")
+    }
     for w in warnings { lines.append("warning: \(w)") }
     return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n") + "\n"
   }

@@ -7,7 +7,14 @@ public enum ABPiece {
   public static func alternate(_ a: Score, _ b: Score) -> Score {
     let sectionsA = a.markers.filter { !$0.text.contains("layer") }
     var result = Score(title: "A/B: \(a.title) | \(b.title)", tempos: [], timeSignatures: a.timeSignatures, keySignatures: a.keySignatures)
-    result.tracks = a.tracks.map { var t = $0; t.notes = []; t.controls = []; t.bends = []; t.lyrics = []; return t }
+    result.tracks = a.tracks.map {
+      var t = $0
+      t.notes = []
+      t.controls = []
+      t.bends = []
+      t.lyrics = []
+      return t
+    }
     result.provenance = a.provenance + b.provenance
     var offset = 0.0
     let boundaries = sectionsA.map(\.beat) + [max(a.length, b.length)]

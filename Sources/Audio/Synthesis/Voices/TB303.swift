@@ -108,7 +108,10 @@ public struct TB303: Sendable {
     } else {
       if idle {
         saw = PolyBLEPSaw()
-        y1 = 0; y2 = 0; y3 = 0; y4 = 0
+        y1 = 0
+        y2 = 0
+        y3 = 0
+        y4 = 0
         pitch = targetPitch
       } else {
         pitch = targetPitch
@@ -136,7 +139,9 @@ public struct TB303: Sendable {
     switch controller {
     case 74: knobs.cutoff = Self.cutoffRange.lowerBound * pow(Self.cutoffRange.upperBound / Self.cutoffRange.lowerBound, v)
     case 71: knobs.resonance = v
-    case 123, 120: held = []; gate = false
+    case 123, 120:
+      held = []
+      gate = false
     default: break
     }
   }

@@ -8,7 +8,9 @@ extension Portrait {
     }
     return SpectrumPlot.files(
       plots, heading: "Spectra of \(model)",
-      legend: "\(plots.count) matrices, model-level first, then layer by layer. Blue: density of λ = σ² (log–log); red: the power-law fit from xmin; green: the Marchenko–Pastur bulk edge.")
+      legend:
+        "\(plots.count) matrices, model-level first, then layer by layer. Blue: density of λ = σ² (log–log); red: the power-law fit from xmin; green: the Marchenko–Pastur bulk edge."
+    )
   }
 }
 

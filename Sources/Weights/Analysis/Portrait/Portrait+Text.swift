@@ -27,7 +27,9 @@ extension Portrait {
       lines.append("")
       lines.append("Model-level matrices")
       for m in globals {
-        lines.append("  \(m.role)  \(m.name)  [\(m.shape.map(String.init).joined(separator: " × "))]  alpha \(Self.cell(m.alpha))  stable rank \(Self.cell(m.stable_rank))  log norm \(Self.cell(m.log_norm))  kurtosis \(Self.cell(m.kurtosis))")
+        lines.append(
+          "  \(m.role)  \(m.name)  [\(m.shape.map(String.init).joined(separator: " × "))]  alpha \(Self.cell(m.alpha))  stable rank \(Self.cell(m.stable_rank))  log norm \(Self.cell(m.log_norm))  kurtosis \(Self.cell(m.kurtosis))"
+        )
       }
     }
     var warnings: [String] = []

@@ -146,7 +146,8 @@ public struct SpectrumPlot: Sendable, Hashable {
       body.append(text(x: Self.right, y: Self.top - 6, series[0].summary, anchor: "end"))
     } else {
       body.append(
-        "<rect class=\"legend\" x=\"\(f(Self.right - 286))\" y=\"\(f(Self.top + 3))\" width=\"282\" height=\"\(f(Double(series.count) * 14 + 4))\" fill=\"white\" fill-opacity=\"0.85\"/>")
+        "<rect class=\"legend\" x=\"\(f(Self.right - 286))\" y=\"\(f(Self.top + 3))\" width=\"282\" height=\"\(f(Double(series.count) * 14 + 4))\" fill=\"white\" fill-opacity=\"0.85\"/>"
+      )
       for (k, s) in series.enumerated() {
         let y = Self.top + 14 + Double(k) * 14
         let colour = Self.colours[min(k, Self.colours.count - 1)].0

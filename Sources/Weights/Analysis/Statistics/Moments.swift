@@ -62,9 +62,11 @@ public struct Moments: Sendable, Hashable {
     let delta = other.mean - mean
     let d2 = delta * delta
     let m2 = self.m2 + other.m2 + d2 * na * nb / n
-    let m3 = self.m3 + other.m3 + d2 * delta * na * nb * (na - nb) / (n * n)
+    let m3 =
+      self.m3 + other.m3 + d2 * delta * na * nb * (na - nb) / (n * n)
       + 3 * delta * (na * other.m2 - nb * self.m2) / n
-    let m4 = self.m4 + other.m4
+    let m4 =
+      self.m4 + other.m4
       + d2 * d2 * na * nb * (na * na - na * nb + nb * nb) / (n * n * n)
       + 6 * d2 * (na * na * other.m2 + nb * nb * self.m2) / (n * n)
       + 4 * delta * (na * other.m3 - nb * self.m3) / n

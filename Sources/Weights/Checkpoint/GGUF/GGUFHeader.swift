@@ -60,7 +60,12 @@ public struct GGUFHeader: Sendable {
     guard tensorCount <= UInt64(reader.remaining / 24) else {
       throw reader.fail(.countTooLarge(what: "tensor", count: tensorCount))
     }
-    struct RawInfo { var name: String; var dims: [UInt64]; var dtype: DType; var offset: UInt64 }
+    struct RawInfo {
+      var name: String
+      var dims: [UInt64]
+      var dtype: DType
+      var offset: UInt64
+    }
     var raw: [RawInfo] = []
     raw.reserveCapacity(Int(tensorCount))
     var seen = Set<String>()

@@ -55,9 +55,15 @@ public struct JSONParser {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["): return try parseArray(depth: depth)
     case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "t"):
+      try expectLiteral("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expectLiteral("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try expectLiteral("null")
+      return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
     default: throw fail("unexpected character 0x\(String(c, radix: 16))")
     }
@@ -96,7 +102,9 @@ public struct JSONParser {
       skipWhitespace()
       switch current {
       case UInt8(ascii: ","): index += 1
-      case UInt8(ascii: "}"): index += 1; return .object(object)
+      case UInt8(ascii: "}"):
+        index += 1
+        return .object(object)
       default: throw fail("expected ',' or '}'")
       }
     }
@@ -116,7 +124,9 @@ public struct JSONParser {
       skipWhitespace()
       switch current {
       case UInt8(ascii: ","): index += 1
-      case UInt8(ascii: "]"): index += 1; return .array(elements)
+      case UInt8(ascii: "]"):
+        index += 1
+        return .array(elements)
       default: throw fail("expected ',' or ']'")
       }
     }

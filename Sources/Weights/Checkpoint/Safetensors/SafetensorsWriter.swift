@@ -20,9 +20,11 @@ public struct SafetensorsWriter: Sendable {
 
     /// An F32 tensor from values.
     public init(name: String, shape: [Int], floats: [Float]) {
-      self.init(name: name, dtype: .f32, shape: shape, bytes: floats.flatMap { v in
-        withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
-      })
+      self.init(
+        name: name, dtype: .f32, shape: shape,
+        bytes: floats.flatMap { v in
+          withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
+        })
     }
   }
 
