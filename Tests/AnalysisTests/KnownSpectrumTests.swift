@@ -73,21 +73,21 @@ struct KnownSpectrumTests {
   @Test(arguments: [(256, 64), (64, 256), (64, 64), (1024, 16)])
   func gramRouteWithin1e4(_ shape: (Int, Int)) throws {
     let (m, s) = try Self.analyse(rows: shape.0, cols: shape.1, method: .gram)
-    #expect(m.singular_values.count == s.count)
+    #expect(m.singularValues.count == s.count)
     var worst = 0.0
-    for (found, truth) in zip(m.singular_values, s) where truth >= 1e-3 * s[0] {
+    for (found, truth) in zip(m.singularValues, s) where truth >= 1e-3 * s[0] {
       worst = max(worst, abs(found - truth) / truth)
     }
     #expect(worst <= 1e-4, "worst relative error \(worst)")
     let frobenius = s.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    #expect(abs(m.frobenius_norm - frobenius) / frobenius < 1e-12)
+    #expect(abs(m.frobeniusNorm - frobenius) / frobenius < 1e-12)
   }
 
   @Test(arguments: [(256, 64), (64, 256), (64, 64)])
   func exactRouteWithin1e6(_ shape: (Int, Int)) throws {
     let (m, s) = try Self.analyse(rows: shape.0, cols: shape.1, method: .exact)
     var worst = 0.0
-    for (found, truth) in zip(m.singular_values, s) { worst = max(worst, abs(found - truth) / truth) }
+    for (found, truth) in zip(m.singularValues, s) { worst = max(worst, abs(found - truth) / truth) }
     #expect(worst <= 1e-6, "worst relative error \(worst)")
   }
 }

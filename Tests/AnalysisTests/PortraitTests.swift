@@ -25,9 +25,9 @@ struct PortraitTests {
     let stored = try c.decode(named: "h.1.mlp.c_proj.weight")  // 32 rows × 8 columns
     for out in 0..<8 {
       let norm = (0..<32).map { Double(stored[$0 * 8 + out]) }.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      #expect(abs(proj.row_norms[out] - norm) < 1e-9)
+      #expect(abs(proj.rowNorms[out] - norm) < 1e-9)
     }
-    #expect(proj.column_norms.count == 32)
+    #expect(proj.columnNorms.count == 32)
     let q = try #require(p.matrix("h.0.attn.c_attn.weight:attn.q"))
     let v = try #require(p.matrix("h.0.attn.c_attn.weight:attn.v"))
     #expect(q.shape == [8, 8])
@@ -36,15 +36,15 @@ struct PortraitTests {
     // The slices partition the fused tensor: their squared norms add up to the whole.
     let whole = try c.decode(named: "h.0.attn.c_attn.weight").reduce(0.0) { $0 + Double($1) * Double($1) }
     let parts = ["attn.q", "attn.k", "attn.v"].compactMap { p.matrix("h.0.attn.c_attn.weight:" + $0) }
-    #expect(abs(parts.reduce(0) { $0 + $1.frobenius_norm * $1.frobenius_norm } - whole) < 1e-9)
+    #expect(abs(parts.reduce(0) { $0 + $1.frobeniusNorm * $1.frobeniusNorm } - whole) < 1e-9)
     #expect(p.layers.count == 2)
     #expect(p.layers[1].tension != nil)
-    #expect(p.layers[0].spectral_distance.isEmpty)
-    #expect(!p.layers[1].spectral_distance.isEmpty)
+    #expect(p.layers[0].spectralDistance.isEmpty)
+    #expect(!p.layers[1].spectralDistance.isEmpty)
     // Σλ = ‖W‖²_F: a free check of the spectrum code.
     for m in p.tensors {
-      let total = m.singular_values.reduce(0) { $0 + $1 * $1 }
-      #expect(abs(total - m.frobenius_norm * m.frobenius_norm) <= 1e-9 * max(1, total), "\(m.name)")
+      let total = m.singularValues.reduce(0) { $0 + $1 * $1 }
+      #expect(abs(total - m.frobeniusNorm * m.frobeniusNorm) <= 1e-9 * max(1, total), "\(m.name)")
     }
   }
 
@@ -55,7 +55,7 @@ struct PortraitTests {
     let stored = try c.decode(named: name)
     #expect(v.offset == 1)
     #expect(v.values == stored.map { Double($0) + 1 })
-    #expect(p.layers[0].norm_gains["norm.input"] == v.mean)
+    #expect(p.layers[0].normGains["norm.input"] == v.mean)
   }
 
   /// NaN and Inf entries are counted and flagged, and never poison the other numbers.
@@ -70,10 +70,10 @@ struct PortraitTests {
     let p = Portrait.build(checkpoint: c, anatomy: Anatomy(checkpoint: c))
     let m = try #require(p.matrix("bad.weight"))
     #expect(m.flagged)
-    #expect(m.nan_count == 1)
-    #expect(m.inf_count == 2)
+    #expect(m.nanCount == 1)
+    #expect(m.infCount == 2)
     #expect(m.mean.isFinite && m.std.isFinite && m.kurtosis.isFinite)
-    #expect(m.singular_values.allSatisfy { $0.isFinite })
+    #expect(m.singularValues.allSatisfy { $0.isFinite })
     #expect(m.histogram.counts.reduce(0, +) == 61)
     #expect(p.summary.warnings.contains { $0.contains("bad.weight holds 1 NaN and 2 infinite") })
   }
@@ -121,17 +121,17 @@ struct RealPortraitTests {
   static func check(_ p: Portrait) {
     #expect(!p.tensors.isEmpty)
     for m in p.tensors {
-      #expect(m.singular_values.allSatisfy { $0.isFinite && $0 >= 0 }, "\(m.name)")
-      #expect(m.singular_values == m.singular_values.sorted(by: >), "\(m.name)")
-      #expect(m.frobenius_norm > 0 && m.std > 0, "\(m.name)")
-      #expect((m.stable_rank ?? 0) >= 1, "\(m.name)")
-      #expect(m.log_norm != nil && m.log_spectral_norm != nil, "\(m.name)")
+      #expect(m.singularValues.allSatisfy { $0.isFinite && $0 >= 0 }, "\(m.name)")
+      #expect(m.singularValues == m.singularValues.sorted(by: >), "\(m.name)")
+      #expect(m.frobeniusNorm > 0 && m.std > 0, "\(m.name)")
+      #expect((m.stableRank ?? 0) >= 1, "\(m.name)")
+      #expect(m.logNorm != nil && m.logSpectralNorm != nil, "\(m.name)")
       #expect((m.entropy ?? -1) > 0 && (m.entropy ?? 2) <= 1.0001, "\(m.name)")
-      #expect(m.matrix_rank > 0 && m.matrix_rank <= m.M, "\(m.name)")
+      #expect(m.matrixRank > 0 && m.matrixRank <= m.M, "\(m.name)")
       if m.M >= 10 {
         let a = m.alpha ?? 0
         #expect(a > 1 && a < 40, "\(m.name) alpha \(a)")
-        #expect(m.num_spikes != nil && m.mp_softrank != nil, "\(m.name)")
+        #expect(m.numSpikes != nil && m.mpSoftrank != nil, "\(m.name)")
       }
       #expect(!m.flagged, "\(m.name)")
     }
@@ -147,7 +147,7 @@ struct RealPortraitTests {
     #expect(p.tensors.count == 40)
     #expect(p.layers.count == 6)
     #expect(p.summary.embedding == "embeddings.word_embeddings.weight")
-    #expect(p.matrix("embeddings.word_embeddings.weight")?.singular_values.count == 384)
+    #expect(p.matrix("embeddings.word_embeddings.weight")?.singularValues.count == 384)
   }
 
   @Test func smolLM2() throws {
@@ -163,6 +163,6 @@ struct RealPortraitTests {
     // Different models give different keys.
     let mini = try ModelResolver(environment: [:]).open(Repository.miniLM)
     let q = Portrait.build(checkpoint: mini, anatomy: Anatomy(checkpoint: mini))
-    #expect(p.summary.suggested_key != q.summary.suggested_key)
+    #expect(p.summary.suggestedKey != q.summary.suggestedKey)
   }
 }

@@ -15,13 +15,23 @@ struct WeightWatcherReferenceTests {
     var alpha: Double
     var xmin: Double
     var D: Double
-    var num_pl_spikes: Int
+    var numPlSpikes: Int
     var entropy: Double
-    var matrix_rank: Int
-    var sigma_mp: Double
-    var num_spikes: Int
-    var mp_softrank: Double
+    var matrixRank: Int
+    var sigmaMp: Double
+    var numSpikes: Int
+    var mpSoftrank: Double
     var testDescription: String { label }
+
+    /// The fixture keeps WeightWatcher's names.
+    enum CodingKeys: String, CodingKey {
+      case label, rows, cols, eigenvalues, alpha, xmin, D, entropy
+      case numPlSpikes = "num_pl_spikes"
+      case matrixRank = "matrix_rank"
+      case sigmaMp = "sigma_mp"
+      case numSpikes = "num_spikes"
+      case mpSoftrank = "mp_softrank"
+    }
   }
 
   static let cases: [Case] = {
@@ -40,7 +50,7 @@ struct WeightWatcherReferenceTests {
     #expect(abs(fit.alpha - c.alpha) <= 1e-9 * c.alpha, "alpha \(fit.alpha) vs \(c.alpha)")
     #expect(fit.xmin == c.xmin)
     #expect(abs(fit.D - c.D) <= 1e-12)
-    #expect(fit.tailSize == c.num_pl_spikes)
+    #expect(fit.tailSize == c.numPlSpikes)
   }
 
   @Test(arguments: cases)
@@ -48,7 +58,7 @@ struct WeightWatcherReferenceTests {
     let n = max(c.rows, c.cols)
     let metrics = SpectralMetrics(
       eigenvalues: c.eigenvalues, rows: c.rows, cols: c.cols, rankTolerance: Double(n) * Double.ulpOfOne)
-    #expect(metrics.matrixRank == c.matrix_rank)
+    #expect(metrics.matrixRank == c.matrixRank)
     #expect(abs(metrics.entropy - c.entropy) <= 1e-9)
   }
 
@@ -57,9 +67,9 @@ struct WeightWatcherReferenceTests {
     let fit = try #require(MarchenkoPasturFit(eigenvalues: c.eigenvalues, rows: c.rows, cols: c.cols))
     // The grid search is the same; the final polish (Nelder-Mead) is ours, so allow a small
     // difference in sigma.
-    #expect(abs(fit.sigma - c.sigma_mp) <= 0.01 * c.sigma_mp, "sigma \(fit.sigma) vs \(c.sigma_mp)")
-    #expect(abs(fit.numSpikes - c.num_spikes) <= 1, "spikes \(fit.numSpikes) vs \(c.num_spikes)")
-    #expect(abs(fit.softRank - c.mp_softrank) <= 0.02 * c.mp_softrank + 1e-4, "softrank \(fit.softRank) vs \(c.mp_softrank)")
+    #expect(abs(fit.sigma - c.sigmaMp) <= 0.01 * c.sigmaMp, "sigma \(fit.sigma) vs \(c.sigmaMp)")
+    #expect(abs(fit.numSpikes - c.numSpikes) <= 1, "spikes \(fit.numSpikes) vs \(c.numSpikes)")
+    #expect(abs(fit.softRank - c.mpSoftrank) <= 0.02 * c.mpSoftrank + 1e-4, "softrank \(fit.softRank) vs \(c.mpSoftrank)")
   }
 
   /// The minimum tail size option excludes small tails and changes nothing when it is 1.

@@ -5,18 +5,30 @@ import Foundation
 #endif
 
 /// A real `eigentone serve` started for tests, listening on a free loopback port, and a small
-/// HTTP client for it (URLSession over loopback: no TLS stack is built). The server dies with
-/// the test process (`setpriv --pdeathsig`), and `stop()` interrupts it as a user would.
+/// HTTP client for it (URLSession over loopback: no TLS stack is built). A small shell holds
+/// the server and interrupts it (SIGINT, as a user would) when its standard input closes: on
+/// ``stop()``, or when the test process ends however it ends, so no server outlives the tests.
 public final class ServeProcess: @unchecked Sendable {
   /// `http://127.0.0.1:PORT`.
   public let url: String
+  /// The server's own process id (the shell's child).
+  public let pid: Int32
   private let process: Process
+  private let input = Pipe()
 
   /// Starts `eigentone serve --port 0 ARGUMENTS` and waits for its first line.
   public init(_ arguments: [String], environment: [String: String]) throws {
     process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    process.arguments = ["--pdeathsig", "SIGTERM", "--", Repository.executable, "serve", "--port", "0"] + arguments
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let script = #"""
+      "$0" serve --port 0 "$@" < /dev/null & server=$!
+      echo "pid $server"
+      cat > /dev/null
+      kill -INT "$server" 2> /dev/null
+      wait "$server"
+      """#
+    process.arguments = ["-c", script, Repository.executable] + arguments
+    process.standardInput = input
     process.environment = environment
     process.currentDirectoryURL = URL(fileURLWithPath: Repository.root)
     let out = Pipe()
@@ -29,9 +41,18 @@ public final class ServeProcess: @unchecked Sendable {
       if chunk.isEmpty { break }
       printed += String(decoding: chunk, as: UTF8.self)
     }
-    guard let address = printed.split(separator: " ").first(where: { $0.hasPrefix("http://127.0.0.1:") }) else {
+    while !printed.contains("http://") {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      printed += String(decoding: chunk, as: UTF8.self)
+    }
+    let words = printed.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard let address = words.first(where: { $0.hasPrefix("http://127.0.0.1:") }),
+      let pidIndex = words.firstIndex(of: "pid"), let pid = Int32(words[words.index(after: pidIndex)])
+    else {
       throw CommandRunner.ToolFailure(description: "serve printed \(printed)")
     }
+    self.pid = pid
     url = String(address.dropLast(address.hasSuffix("/") ? 1 : 0))
     firstLine = printed
   }
@@ -39,8 +60,8 @@ public final class ServeProcess: @unchecked Sendable {
   /// What the server printed first ("Eigentone studio on http://…").
   public let firstLine: String
 
-  public var pid: Int32 { process.processIdentifier }
-  public var isRunning: Bool { process.isRunning }
+  /// Whether the server still runs.
+  public var isRunning: Bool { kill(pid, 0) == 0 && process.isRunning }
 
   /// Resident memory of the server, bytes (from /proc).
   public var residentBytes: Int {
@@ -53,12 +74,12 @@ public final class ServeProcess: @unchecked Sendable {
   /// Interrupts the server (SIGINT) and waits; true when it exited cleanly.
   @discardableResult
   public func stop() -> Bool {
-    if process.isRunning { process.interrupt() }
+    try? input.fileHandleForWriting.close()
     process.waitUntilExit()
-    return process.terminationReason == .exit
+    return process.terminationReason == .exit && process.terminationStatus == 0
   }
 
-  deinit { if process.isRunning { process.terminate() } }
+  deinit { try? input.fileHandleForWriting.close() }
 
   /// Sends one request; `path` starts with `/`.
   public func request(_ path: String, method: String = "GET", headers: [String: String] = [:], body: String? = nil) async throws -> HTTPReply {

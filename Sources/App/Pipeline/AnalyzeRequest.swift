@@ -38,6 +38,6 @@ public struct AnalyzeRequest: PipelineRequest {
     let portrait = try portrait(models, progress: progress)
     return PipelineResult(
       files: plots.map { ["plots": $0 + "/index.html"] } ?? [:],
-      summary: "\(portrait.tensors.count) matrices, \(portrait.layers.count) layers, suggested key \(portrait.summary.suggested_key.name)")
+      summary: "\(portrait.tensors.count) matrices, \(portrait.layers.count) layers, suggested key \(portrait.summary.suggestedKey.name)")
   }
 }

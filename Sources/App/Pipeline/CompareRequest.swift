@@ -105,7 +105,7 @@ public struct CompareRequest: PipelineRequest {
       report = try ScoreWriter.write(piece, to: difference, audio: audio, models: models)
       files.merge(difference.files()) { x, _ in x }
     }
-    var facts = ["matched": "\(comparison.ranking.count)", "only_in_a": "\(comparison.only_in_a.count)", "only_in_b": "\(comparison.only_in_b.count)"]
+    var facts = ["matched": "\(comparison.ranking.count)", "only_in_a": "\(comparison.onlyInA.count)", "only_in_b": "\(comparison.onlyInB.count)"]
     if let ab {
       try progress.stage("composing", at: 0.7)
       let preset = try models.presets.preset(for: ab.composer.genre)

@@ -8,11 +8,19 @@ import Foundation
 public struct PortraitSummary: Sendable, Hashable, Codable {
   public struct Layer: Sendable, Hashable, Codable {
     public var layer: Int
-    public var mean_alpha: Double?
-    public var mean_stable_rank: Double?
-    public var mean_log_norm: Double?
+    public var meanAlpha: Double?
+    public var meanStableRank: Double?
+    public var meanLogNorm: Double?
     public var tension: Double?
-    public var mean_kurtosis: Double?
+    public var meanKurtosis: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case layer, tension
+      case meanAlpha = "mean_alpha"
+      case meanStableRank = "mean_stable_rank"
+      case meanLogNorm = "mean_log_norm"
+      case meanKurtosis = "mean_kurtosis"
+    }
   }
 
   public struct Spectrum: Sendable, Hashable, Codable {
@@ -22,7 +30,12 @@ public struct PortraitSummary: Sendable, Hashable, Codable {
     public var alpha: Double?
     /// 1-based ranks of the values kept.
     public var ranks: [Int]
-    public var singular_values: [Double]
+    public var singularValues: [Double]
+
+    enum CodingKeys: String, CodingKey {
+      case name, role, layer, alpha, ranks
+      case singularValues = "singular_values"
+    }
   }
 
   /// At most this many points per spectrum: enough for a smooth curve on a page, small enough
@@ -39,12 +52,12 @@ public struct PortraitSummary: Sendable, Hashable, Codable {
     summary = portrait.summary
     layers = portrait.layers.map {
       Layer(
-        layer: $0.layer, mean_alpha: $0.mean_alpha, mean_stable_rank: $0.mean_stable_rank, mean_log_norm: $0.mean_log_norm,
-        tension: $0.tension, mean_kurtosis: $0.mean_kurtosis)
+        layer: $0.layer, meanAlpha: $0.meanAlpha, meanStableRank: $0.meanStableRank, meanLogNorm: $0.meanLogNorm,
+        tension: $0.tension, meanKurtosis: $0.meanKurtosis)
     }
     spectra = portrait.tensors.map { t in
-      let ranks = Self.logRanks(count: t.singular_values.count, points: Self.spectrumPoints)
-      return Spectrum(name: t.name, role: t.role, layer: t.layer, alpha: t.alpha, ranks: ranks.map { $0 + 1 }, singular_values: ranks.map { t.singular_values[$0] })
+      let ranks = Self.logRanks(count: t.singularValues.count, points: Self.spectrumPoints)
+      return Spectrum(name: t.name, role: t.role, layer: t.layer, alpha: t.alpha, ranks: ranks.map { $0 + 1 }, singularValues: ranks.map { t.singularValues[$0] })
     }
   }
 

@@ -71,17 +71,17 @@ extension Eigentone {
         guard let x else { return "-" }
         return x == 0 ? "0" : String(format: x < 1e-3 ? "%.2e" : "%.4f", x)
       }
-      var lines = ["A  \(c.model_a)", "B  \(c.model_b)", "", "Most changed tensors (relative Frobenius change ‖A−B‖/‖A‖)"]
+      var lines = ["A  \(c.modelA)", "B  \(c.modelB)", "", "Most changed tensors (relative Frobenius change ‖A−B‖/‖A‖)"]
       for e in c.ranking.prefix(15) {
         lines.append(
-          "  \(fmt(e.relative_change).padding(toLength: 10, withPad: " ", startingAt: 0))  \(e.role.padding(toLength: 20, withPad: " ", startingAt: 0)) layer \(e.layer.map(String.init) ?? "-")  \(e.tensor)  Δalpha \(fmt(e.delta_alpha))"
+          "  \(fmt(e.relativeChange).padding(toLength: 10, withPad: " ", startingAt: 0))  \(e.role.padding(toLength: 20, withPad: " ", startingAt: 0)) layer \(e.layer.map(String.init) ?? "-")  \(e.tensor)  Δalpha \(fmt(e.deltaAlpha))"
         )
       }
       lines.append("")
       lines.append("Layers (mean and largest relative change)")
-      for l in c.layers { lines.append("  layer \(l.layer): mean \(fmt(l.mean_relative_change)), max \(fmt(l.max_relative_change)) (\(l.most_changed))") }
-      if !c.only_in_a.isEmpty { lines.append("Only in A: " + c.only_in_a.joined(separator: ", ")) }
-      if !c.only_in_b.isEmpty { lines.append("Only in B: " + c.only_in_b.joined(separator: ", ")) }
+      for l in c.layers { lines.append("  layer \(l.layer): mean \(fmt(l.meanRelativeChange)), max \(fmt(l.maxRelativeChange)) (\(l.mostChanged))") }
+      if !c.onlyInA.isEmpty { lines.append("Only in A: " + c.onlyInA.joined(separator: ", ")) }
+      if !c.onlyInB.isEmpty { lines.append("Only in B: " + c.onlyInB.joined(separator: ", ")) }
       return lines.joined(separator: "\n") + "\n"
     }
   }

@@ -214,4 +214,10 @@ public struct ActivationMap: Sendable, Codable {
     let hi = min(s.count - 1, lo + 1)
     return s[lo] + (s[hi] - s[lo]) * (position - Double(lo))
   }
+
+  enum CodingKeys: String, CodingKey {
+    case sentences, tokens, layers
+    case schemaVersion = "schema_version"
+    case hiddenSize = "hidden_size"
+  }
 }

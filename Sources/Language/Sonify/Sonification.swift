@@ -48,7 +48,7 @@ public struct Sonification: Sendable {
   /// The key a model's weights suggest (its portrait's `suggested_key`); D dorian if the name
   /// does not parse.
   public static func key(suggestedBy portrait: Portrait) -> Key {
-    Key(parsing: portrait.summary.suggested_key.name) ?? Key(root: PitchClass(0), mode: .dorian)
+    Key(parsing: portrait.summary.suggestedKey.name) ?? Key(root: PitchClass(0), mode: .dorian)
   }
 
   /// The score and word timings for `mode`.

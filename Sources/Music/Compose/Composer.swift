@@ -62,7 +62,7 @@ public struct CompositionContext: Sendable {
   public init(portrait: Portrait, preset: Preset, key: Key? = nil, tempo: Double? = nil) {
     self.portrait = portrait
     self.preset = preset
-    let suggested = Key(parsing: portrait.summary.suggested_key.name) ?? Key(root: PitchClass(0), mode: preset.mode)
+    let suggested = Key(parsing: portrait.summary.suggestedKey.name) ?? Key(root: PitchClass(0), mode: preset.mode)
     // The genre's preset fixes the mode (acid is phrygian); the model chooses the tonic.
     self.key = key ?? Key(root: suggested.root, mode: preset.mode)
     self.tempo = tempo ?? preset.tempo

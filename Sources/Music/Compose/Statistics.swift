@@ -34,27 +34,27 @@ public struct StatisticReader: Sendable {
   static func scalar(_ m: MatrixAnalysis, _ statistic: Statistic.MatrixStatistic) -> Double? {
     switch statistic {
     case .alpha: m.alpha
-    case .stableRank: m.stable_rank
-    case .logNorm: m.log_norm
-    case .logSpectralNorm: m.log_spectral_norm
+    case .stableRank: m.stableRank
+    case .logNorm: m.logNorm
+    case .logSpectralNorm: m.logSpectralNorm
     case .kurtosis: m.kurtosis
     case .skewness: m.skewness
     case .std: m.std
     case .mean: m.mean
     case .entropy: m.entropy
-    case .frobeniusNorm: m.frobenius_norm
-    case .mpSoftrank: m.mp_softrank
-    case .numSpikes: m.num_spikes.map(Double.init)
-    case .svRatio: m.singular_values.count > 1 && m.singular_values[1] > 0 ? m.singular_values[0] / m.singular_values[1] : nil
+    case .frobeniusNorm: m.frobeniusNorm
+    case .mpSoftrank: m.mpSoftrank
+    case .numSpikes: m.numSpikes.map(Double.init)
+    case .svRatio: m.singularValues.count > 1 && m.singularValues[1] > 0 ? m.singularValues[0] / m.singularValues[1] : nil
     }
   }
 
   /// A series of a matrix.
   static func series(_ m: MatrixAnalysis, _ statistic: Statistic.VectorStatistic) -> [Double] {
     switch statistic {
-    case .rowNorms: m.row_norms
-    case .columnNorms: m.column_norms
-    case .singularValues: m.singular_values
+    case .rowNorms: m.rowNorms
+    case .columnNorms: m.columnNorms
+    case .singularValues: m.singularValues
     }
   }
 
@@ -62,14 +62,14 @@ public struct StatisticReader: Sendable {
   static func aggregate(_ layer: LayerPortrait, _ statistic: Statistic.LayerStatistic) -> Double {
     switch statistic {
     case .tension: layer.tension ?? 1
-    case .meanAlpha: layer.mean_alpha ?? 0
-    case .meanStableRank: layer.mean_stable_rank ?? 0
-    case .meanLogNorm: layer.mean_log_norm ?? 0
-    case .meanKurtosis: layer.mean_kurtosis ?? 0
-    case .meanEntropy: layer.mean_entropy ?? 0
-    case .spectralDistance: layer.mean_spectral_distance ?? 0
-    case .attentionFrobenius: layer.attention_frobenius ?? 0
-    case .mlpFrobenius: layer.mlp_frobenius ?? 0
+    case .meanAlpha: layer.meanAlpha ?? 0
+    case .meanStableRank: layer.meanStableRank ?? 0
+    case .meanLogNorm: layer.meanLogNorm ?? 0
+    case .meanKurtosis: layer.meanKurtosis ?? 0
+    case .meanEntropy: layer.meanEntropy ?? 0
+    case .spectralDistance: layer.meanSpectralDistance ?? 0
+    case .attentionFrobenius: layer.attentionFrobenius ?? 0
+    case .mlpFrobenius: layer.mlpFrobenius ?? 0
     }
   }
 

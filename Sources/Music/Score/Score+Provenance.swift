@@ -5,9 +5,9 @@ extension Score {
   public struct ProvenanceEntry: Sendable, Hashable, Codable {
     public var track: String
     public var channel: Int
-    public var onset_beats: Double
-    public var onset_seconds: Double
-    public var duration_beats: Double
+    public var onsetBeats: Double
+    public var onsetSeconds: Double
+    public var durationBeats: Double
     public var pitch: Int
     public var velocity: Int
     public var tensor: String?
@@ -16,6 +16,13 @@ extension Score {
     public var statistic: String?
     public var index: Int?
     public var value: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case track, channel, pitch, velocity, tensor, role, layer, statistic, index, value
+      case onsetBeats = "onset_beats"
+      case onsetSeconds = "onset_seconds"
+      case durationBeats = "duration_beats"
+    }
   }
 
   /// The provenance table: one entry per note, in the order the notes appear in the MIDI file
@@ -26,8 +33,8 @@ extension Score {
         let n = written.note
         let p = n.provenance.flatMap { provenance.indices.contains($0) ? provenance[$0] : nil }
         return ProvenanceEntry(
-          track: track.name, channel: track.channel, onset_beats: n.onset, onset_seconds: seconds(atBeat: n.onset),
-          duration_beats: n.duration, pitch: n.pitch, velocity: n.velocity, tensor: p?.tensor, role: p?.role,
+          track: track.name, channel: track.channel, onsetBeats: n.onset, onsetSeconds: seconds(atBeat: n.onset),
+          durationBeats: n.duration, pitch: n.pitch, velocity: n.velocity, tensor: p?.tensor, role: p?.role,
           layer: p?.layer, statistic: p?.statistic, index: p?.index, value: p?.value)
       }
     }

@@ -13,4 +13,9 @@ public struct AnalysisOptions: Sendable, Hashable, Codable {
     self.minimumTailSize = minimumTailSize
     self.threads = threads
   }
+
+  enum CodingKeys: String, CodingKey {
+    case method, threads
+    case minimumTailSize = "minimum_tail_size"
+  }
 }

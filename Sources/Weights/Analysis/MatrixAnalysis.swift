@@ -16,12 +16,12 @@ public struct MatrixAnalysis: Sendable, Hashable, Codable {
   public var outputs: [Int]?
 
   /// Singular values, descending.
-  public var singular_values: [Double]
+  public var singularValues: [Double]
   /// L2 norm of each output neuron's weights (rows of `[out, in]`).
-  public var row_norms: [Double]
+  public var rowNorms: [Double]
   /// L2 norm of each input feature's weights (columns of `[out, in]`).
-  public var column_norms: [Double]
-  public var frobenius_norm: Double
+  public var columnNorms: [Double]
+  public var frobeniusNorm: Double
 
   public var mean: Double
   public var std: Double
@@ -31,10 +31,10 @@ public struct MatrixAnalysis: Sendable, Hashable, Codable {
   public var min: Double
   public var max: Double
   /// Fraction of entries with |x| below 10⁻³ of the root-mean-square value.
-  public var near_zero_fraction: Double
+  public var nearZeroFraction: Double
   public var histogram: Histogram
-  public var nan_count: Int
-  public var inf_count: Int
+  public var nanCount: Int
+  public var infCount: Int
   /// True when the tensor holds NaN or Inf (they are excluded from the statistics and read as
   /// 0 for the spectrum).
   public var flagged: Bool
@@ -43,26 +43,50 @@ public struct MatrixAnalysis: Sendable, Hashable, Codable {
   public var N: Int
   public var M: Int
   public var Q: Double
-  public var num_evals: Int
+  public var numEvals: Int
   public var norm: Double?
-  public var log_norm: Double?
-  public var spectral_norm: Double?
-  public var log_spectral_norm: Double?
-  public var stable_rank: Double?
-  public var matrix_rank: Int
+  public var logNorm: Double?
+  public var spectralNorm: Double?
+  public var logSpectralNorm: Double?
+  public var stableRank: Double?
+  public var matrixRank: Int
   public var entropy: Double?
   public var alpha: Double?
-  public var alpha_weighted: Double?
-  public var log_alpha_norm: Double?
+  public var alphaWeighted: Double?
+  public var logAlphaNorm: Double?
   public var xmin: Double?
   public var xmax: Double?
   public var D: Double?
   public var sigma: Double?
-  public var num_pl_spikes: Int?
-  public var num_spikes: Int?
-  public var mp_softrank: Double?
-  public var sigma_mp: Double?
-  public var bulk_max: Double?
+  public var numPlSpikes: Int?
+  public var numSpikes: Int?
+  public var mpSoftrank: Double?
+  public var sigmaMp: Double?
+  public var bulkMax: Double?
   /// `over-trained` (α < 2), `under-trained` (α > 6), or `null`.
   public var warning: String?
+
+  enum CodingKeys: String, CodingKey {
+    case name, tensor, role, layer, shape, dtype, outputs, mean, std, skewness, kurtosis, min, max, histogram, flagged, N, M, Q, norm, entropy, alpha, xmin, xmax, D, sigma, warning
+    case singularValues = "singular_values"
+    case rowNorms = "row_norms"
+    case columnNorms = "column_norms"
+    case frobeniusNorm = "frobenius_norm"
+    case nearZeroFraction = "near_zero_fraction"
+    case nanCount = "nan_count"
+    case infCount = "inf_count"
+    case numEvals = "num_evals"
+    case logNorm = "log_norm"
+    case spectralNorm = "spectral_norm"
+    case logSpectralNorm = "log_spectral_norm"
+    case stableRank = "stable_rank"
+    case matrixRank = "matrix_rank"
+    case alphaWeighted = "alpha_weighted"
+    case logAlphaNorm = "log_alpha_norm"
+    case numPlSpikes = "num_pl_spikes"
+    case numSpikes = "num_spikes"
+    case mpSoftrank = "mp_softrank"
+    case sigmaMp = "sigma_mp"
+    case bulkMax = "bulk_max"
+  }
 }

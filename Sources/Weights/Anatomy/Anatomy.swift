@@ -90,6 +90,13 @@ public struct Anatomy: Sendable, Hashable, Codable {
     self.tiedEmbeddings = isDecoder && !globals.contains { $0.role == .lmHead }
     self.warnings = checkpoint.warnings + warnings
   }
+
+  enum CodingKeys: String, CodingKey {
+    case architecture, family, hyperparameters, assignments, layers, globals, warnings
+    case normGainOffset = "norm_gain_offset"
+    case parameterCount = "parameter_count"
+    case tiedEmbeddings = "tied_embeddings"
+  }
 }
 
 extension Anatomy {

@@ -23,4 +23,13 @@ public struct Hyperparameters: Sendable, Hashable, Codable {
     self.vocabularySize = vocabularySize
     self.contextLength = contextLength
   }
+
+  enum CodingKeys: String, CodingKey {
+    case keyValueHeadCount, headDimension, vocabularySize
+    case layerCount = "layer_count"
+    case hiddenSize = "hidden_size"
+    case headCount = "head_count"
+    case intermediateSize = "intermediate_size"
+    case contextLength = "context_length"
+  }
 }

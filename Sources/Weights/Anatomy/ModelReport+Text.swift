@@ -7,22 +7,22 @@ extension ModelReport {
     var lines: [String] = []
     func row(_ label: String, _ value: String) { lines.append(label.padding(13) + value) }
     row("Model", model)
-    row("Format", "\(format), \(files.count) file\(files.count == 1 ? "" : "s"), \(Self.bytes(data_bytes)) of tensor data")
+    row("Format", "\(format), \(files.count) file\(files.count == 1 ? "" : "s"), \(Self.bytes(dataBytes)) of tensor data")
     row("Architecture", "\(architecture) (\(family) family)")
-    row("Layers", "\(layer_count)")
-    if let hidden_size { row("Hidden size", "\(hidden_size)") }
-    if let head_count {
-      var heads = "\(head_count)"
-      if let kv = kv_head_count, kv != head_count { heads += ", \(kv) key-value" }
-      if let d = head_dim { heads += ", head dim \(d)" }
+    row("Layers", "\(layerCount)")
+    if let hiddenSize { row("Hidden size", "\(hiddenSize)") }
+    if let headCount {
+      var heads = "\(headCount)"
+      if let kv = kvHeadCount, kv != headCount { heads += ", \(kv) key-value" }
+      if let d = headDim { heads += ", head dim \(d)" }
       row("Heads", heads)
     }
-    if let intermediate_size { row("MLP size", "\(intermediate_size)") }
-    if let vocab_size { row("Vocabulary", "\(vocab_size)") }
-    row("Parameters", "\(Self.grouped(parameter_count)) (\(Self.short(parameter_count)))")
+    if let intermediateSize { row("MLP size", "\(intermediateSize)") }
+    if let vocabSize { row("Vocabulary", "\(vocabSize)") }
+    row("Parameters", "\(Self.grouped(parameterCount)) (\(Self.short(parameterCount)))")
     row("Dtypes", dtypes.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
-    if norm_gain_offset != 0 { row("Norm gains", "stored as offsets: effective gain = \(norm_gain_offset) + w") }
-    if tied_embeddings { row("LM head", "tied to the token embedding") }
+    if normGainOffset != 0 { row("Norm gains", "stored as offsets: effective gain = \(normGainOffset) + w") }
+    if tiedEmbeddings { row("LM head", "tied to the token embedding") }
 
     let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     let globals = tensors.filter { $0.layer == nil && $0.role != "buffer" && $0.role != "unmapped" }
@@ -62,7 +62,7 @@ extension ModelReport {
           guard let s = layer.roles.first(where: { $0.role == role && $0.parameter == "weight" }),
             let t = byName[s.tensor]
           else { return "-" }
-          return t.dtype + (s.fused_from == nil ? "" : "*")
+          return t.dtype + (s.fusedFrom == nil ? "" : "*")
         }
         lines.append("  " + "\(layer.layer)".padding(7) + zip(cells, widths).map { $0.padding($1) }.joined())
       }

@@ -21,7 +21,12 @@ public struct ModelReport: Sendable, Encodable {
       public var tensor: String
       /// `[start, end)` output features for slices of fused tensors.
       public var outputs: [Int]?
-      public var fused_from: String?
+      public var fusedFrom: String?
+
+      enum CodingKeys: String, CodingKey {
+        case role, parameter, tensor, outputs
+        case fusedFrom = "fused_from"
+      }
     }
     public var layer: Int
     public var roles: [Slice]
@@ -32,20 +37,20 @@ public struct ModelReport: Sendable, Encodable {
   public var files: [String]
   public var architecture: String
   public var family: String
-  public var layer_count: Int
-  public var hidden_size: Int?
-  public var head_count: Int?
-  public var kv_head_count: Int?
-  public var head_dim: Int?
-  public var intermediate_size: Int?
-  public var vocab_size: Int?
-  public var context_length: Int?
-  public var parameter_count: Int
-  public var data_bytes: Int
+  public var layerCount: Int
+  public var hiddenSize: Int?
+  public var headCount: Int?
+  public var kvHeadCount: Int?
+  public var headDim: Int?
+  public var intermediateSize: Int?
+  public var vocabSize: Int?
+  public var contextLength: Int?
+  public var parameterCount: Int
+  public var dataBytes: Int
   /// Tensor count per dtype name.
   public var dtypes: [String: Int]
-  public var norm_gain_offset: Float
-  public var tied_embeddings: Bool
+  public var normGainOffset: Float
+  public var tiedEmbeddings: Bool
   public var tensors: [Tensor]
   public var layers: [Layer]
   public var unmapped: [String]
@@ -61,21 +66,21 @@ public struct ModelReport: Sendable, Encodable {
     files = checkpoint.files.map(\.path)
     architecture = anatomy.architecture
     family = anatomy.family.rawValue
-    layer_count = hp.layerCount
-    hidden_size = hp.hiddenSize
-    head_count = hp.headCount
-    kv_head_count = hp.keyValueHeadCount
-    head_dim = hp.headDimension
-    intermediate_size = hp.intermediateSize
-    vocab_size = hp.vocabularySize
-    context_length = hp.contextLength
-    parameter_count = anatomy.parameterCount
-    data_bytes = checkpoint.byteCount
+    layerCount = hp.layerCount
+    hiddenSize = hp.hiddenSize
+    headCount = hp.headCount
+    kvHeadCount = hp.keyValueHeadCount
+    headDim = hp.headDimension
+    intermediateSize = hp.intermediateSize
+    vocabSize = hp.vocabularySize
+    contextLength = hp.contextLength
+    parameterCount = anatomy.parameterCount
+    dataBytes = checkpoint.byteCount
     var counts: [String: Int] = [:]
     for t in checkpoint.tensors { counts[t.dtype.rawValue, default: 0] += 1 }
     dtypes = counts
-    norm_gain_offset = anatomy.normGainOffset
-    tied_embeddings = anatomy.tiedEmbeddings
+    normGainOffset = anatomy.normGainOffset
+    tiedEmbeddings = anatomy.tiedEmbeddings
     tensors = zip(checkpoint.tensors, anatomy.assignments).map { t, a in
       Tensor(
         name: t.name, dtype: t.dtype.rawValue, shape: t.shape, role: a.role.rawValue, layer: a.layer,
@@ -87,7 +92,7 @@ public struct ModelReport: Sendable, Encodable {
         roles: layer.slices.map { s in
           Layer.Slice(
             role: s.role.rawValue, parameter: s.parameter.rawValue, tensor: s.tensor,
-            outputs: s.outputs.map { [$0.lowerBound, $0.upperBound] }, fused_from: s.fusedFrom?.rawValue)
+            outputs: s.outputs.map { [$0.lowerBound, $0.upperBound] }, fusedFrom: s.fusedFrom?.rawValue)
         })
     }
     unmapped = anatomy.unmapped
@@ -102,5 +107,21 @@ public struct ModelReport: Sendable, Encodable {
       }
     }
     metadata = meta
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case model, format, files, architecture, family, dtypes, tensors, layers, unmapped, buffers, warnings, metadata
+    case layerCount = "layer_count"
+    case hiddenSize = "hidden_size"
+    case headCount = "head_count"
+    case kvHeadCount = "kv_head_count"
+    case headDim = "head_dim"
+    case intermediateSize = "intermediate_size"
+    case vocabSize = "vocab_size"
+    case contextLength = "context_length"
+    case parameterCount = "parameter_count"
+    case dataBytes = "data_bytes"
+    case normGainOffset = "norm_gain_offset"
+    case tiedEmbeddings = "tied_embeddings"
   }
 }

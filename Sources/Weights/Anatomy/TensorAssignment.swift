@@ -41,6 +41,11 @@ public struct RoleSlice: Sendable, Hashable, Codable {
     self.layout = layout
     self.fusedFrom = fusedFrom
   }
+
+  enum CodingKeys: String, CodingKey {
+    case role, parameter, tensor, outputs, layout
+    case fusedFrom = "fused_from"
+  }
 }
 
 /// Everything one transformer block holds, by role.

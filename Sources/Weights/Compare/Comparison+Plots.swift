@@ -14,17 +14,17 @@ extension Comparison {
     var plots: [(plot: SpectrumPlot, caption: String)] = []
     for e in ranking {
       let ma = portraits.0.tensors.filter { $0.tensor == e.tensor }
-      let mb = portraits.1.tensors.filter { $0.tensor == e.tensor_b }
+      let mb = portraits.1.tensors.filter { $0.tensor == e.tensorB }
       for a in ma {
         guard let b = mb.first(where: { $0.role == a.role }) else { continue }
-        let change = e.relative_change.map { "relative change \(Self.short($0))" } ?? "relative change -"
+        let change = e.relativeChange.map { "relative change \(Self.short($0))" } ?? "relative change -"
         let alphas = "α \(a.alpha.map { Self.short($0) } ?? "-") → \(b.alpha.map { Self.short($0) } ?? "-")"
         plots.append((SpectrumPlot(title: a.name, .init(a, label: "A"), .init(b, label: "B")), "\(a.name) · \(change) · \(alphas)"))
       }
     }
     return SpectrumPlot.files(
       plots, heading: "Spectra of A and B",
-      legend: "A = \(model_a), B = \(model_b). \(plots.count) matrices, largest change first. Blue/red: A's density and power-law fit; orange/purple: B's.")
+      legend: "A = \(modelA), B = \(modelB). \(plots.count) matrices, largest change first. Blue/red: A's density and power-law fit; orange/purple: B's.")
   }
 
   static func short(_ x: Double) -> String {

@@ -12,61 +12,74 @@ public import Checkpoint
 public struct Comparison: Sendable, Codable {
   public struct Entry: Sendable, Codable, Hashable {
     public var tensor: String
-    public var tensor_b: String
+    public var tensorB: String
     public var role: String
     public var layer: Int?
     public var parameter: String
     public var shape: [Int]
     /// ‖A − B‖_F / ‖A‖_F; exactly 0 for identical tensors; `null` when the shapes differ.
-    public var relative_change: Double?
-    public var delta_alpha: Double?
-    public var delta_stable_rank: Double?
+    public var relativeChange: Double?
+    public var deltaAlpha: Double?
+    public var deltaStableRank: Double?
     /// log10(σ_max(B)/σ_max(A)).
-    public var delta_log_spectral_norm: Double?
-    public var delta_kurtosis: Double?
+    public var deltaLogSpectralNorm: Double?
+    public var deltaKurtosis: Double?
     /// Wasserstein-1 distance between the distributions of log10 σ of A and B.
-    public var spectral_distance: Double?
+    public var spectralDistance: Double?
     public var note: String?
 
     enum CodingKeys: String, CodingKey {
-      case tensor, tensor_b, role, layer, parameter, shape, relative_change, delta_alpha, delta_stable_rank
-      case delta_log_spectral_norm, delta_kurtosis, spectral_distance, note
+      case tensor, role, layer, parameter, shape, note
+      case tensorB = "tensor_b"
+      case relativeChange = "relative_change"
+      case deltaAlpha = "delta_alpha"
+      case deltaStableRank = "delta_stable_rank"
+      case deltaLogSpectralNorm = "delta_log_spectral_norm"
+      case deltaKurtosis = "delta_kurtosis"
+      case spectralDistance = "spectral_distance"
     }
 
     /// Every key is written, `null` when there is no value, so readers can rely on them.
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
       try c.encode(tensor, forKey: .tensor)
-      try c.encode(tensor_b, forKey: .tensor_b)
+      try c.encode(tensorB, forKey: .tensorB)
       try c.encode(role, forKey: .role)
       try c.encode(layer, forKey: .layer)
       try c.encode(parameter, forKey: .parameter)
       try c.encode(shape, forKey: .shape)
-      try c.encode(relative_change, forKey: .relative_change)
-      try c.encode(delta_alpha, forKey: .delta_alpha)
-      try c.encode(delta_stable_rank, forKey: .delta_stable_rank)
-      try c.encode(delta_log_spectral_norm, forKey: .delta_log_spectral_norm)
-      try c.encode(delta_kurtosis, forKey: .delta_kurtosis)
-      try c.encode(spectral_distance, forKey: .spectral_distance)
+      try c.encode(relativeChange, forKey: .relativeChange)
+      try c.encode(deltaAlpha, forKey: .deltaAlpha)
+      try c.encode(deltaStableRank, forKey: .deltaStableRank)
+      try c.encode(deltaLogSpectralNorm, forKey: .deltaLogSpectralNorm)
+      try c.encode(deltaKurtosis, forKey: .deltaKurtosis)
+      try c.encode(spectralDistance, forKey: .spectralDistance)
       try c.encode(note, forKey: .note)
     }
   }
 
   public struct LayerChange: Sendable, Codable, Hashable {
     public var layer: Int
-    public var mean_relative_change: Double
-    public var max_relative_change: Double
-    public var most_changed: String
+    public var meanRelativeChange: Double
+    public var maxRelativeChange: Double
+    public var mostChanged: String
+
+    enum CodingKeys: String, CodingKey {
+      case layer
+      case meanRelativeChange = "mean_relative_change"
+      case maxRelativeChange = "max_relative_change"
+      case mostChanged = "most_changed"
+    }
   }
 
-  public var model_a: String
-  public var model_b: String
+  public var modelA: String
+  public var modelB: String
   /// Sorted by change, largest first.
   public var ranking: [Entry]
   /// In layer order.
   public var layers: [LayerChange]
-  public var only_in_a: [String]
-  public var only_in_b: [String]
+  public var onlyInA: [String]
+  public var onlyInB: [String]
 
   /// Compares two checkpoints and their portraits.
   public static func compare(
@@ -91,8 +104,8 @@ public struct Comparison: Sendable, Codable {
       matchedB.insert(j)
       let ta = a.tensors[i], tb = b.tensors[j]
       var entry = Entry(
-        tensor: ta.name, tensor_b: tb.name, role: x.role.rawValue, layer: x.layer, parameter: x.parameter.rawValue, shape: ta.shape)
-      (entry.relative_change, entry.note) = try relativeChange(a, ta, b, tb, role: x.role, anatomies: (anatomyA, anatomyB))
+        tensor: ta.name, tensorB: tb.name, role: x.role.rawValue, layer: x.layer, parameter: x.parameter.rawValue, shape: ta.shape)
+      (entry.relativeChange, entry.note) = try relativeChange(a, ta, b, tb, role: x.role, anatomies: (anatomyA, anatomyB))
       let ma = portraits.0.tensors.filter { $0.tensor == ta.name }, mb = portraits.1.tensors.filter { $0.tensor == tb.name }
       if !ma.isEmpty, !mb.isEmpty {
         func mean(_ ms: [MatrixAnalysis], _ f: (MatrixAnalysis) -> Double?) -> Double? {
@@ -103,29 +116,29 @@ public struct Comparison: Sendable, Codable {
           guard let x = mean(ma, f), let y = mean(mb, f) else { return nil }
           return y - x
         }
-        entry.delta_alpha = delta(\.alpha)
-        entry.delta_stable_rank = delta(\.stable_rank)
-        entry.delta_log_spectral_norm = delta(\.log_spectral_norm)
-        entry.delta_kurtosis = delta { $0.kurtosis }
-        let la = ma.flatMap { $0.singular_values.filter { $0 > 0 }.map(log10) }
-        let lb = mb.flatMap { $0.singular_values.filter { $0 > 0 }.map(log10) }
-        if !la.isEmpty && !lb.isEmpty { entry.spectral_distance = Portrait.wasserstein(la, lb) }
+        entry.deltaAlpha = delta(\.alpha)
+        entry.deltaStableRank = delta(\.stableRank)
+        entry.deltaLogSpectralNorm = delta(\.logSpectralNorm)
+        entry.deltaKurtosis = delta { $0.kurtosis }
+        let la = ma.flatMap { $0.singularValues.filter { $0 > 0 }.map(log10) }
+        let lb = mb.flatMap { $0.singularValues.filter { $0 > 0 }.map(log10) }
+        if !la.isEmpty && !lb.isEmpty { entry.spectralDistance = Portrait.wasserstein(la, lb) }
       }
       entries.append(entry)
     }
     let onlyB = anatomyB.assignments.enumerated().filter { $0.element.role != .buffer && !matchedB.contains($0.offset) }.map(\.element.tensor)
-    entries.sort { ($0.relative_change ?? -1, $1.tensor) > ($1.relative_change ?? -1, $0.tensor) }
+    entries.sort { ($0.relativeChange ?? -1, $1.tensor) > ($1.relativeChange ?? -1, $0.tensor) }
     var layers: [LayerChange] = []
     for layer in Set(entries.compactMap(\.layer)).sorted() {
-      let es = entries.filter { $0.layer == layer && $0.relative_change != nil }
-      guard let top = es.max(by: { ($0.relative_change ?? 0, $1.tensor) < ($1.relative_change ?? 0, $0.tensor) }) else { continue }
-      let changes = es.compactMap(\.relative_change)
+      let es = entries.filter { $0.layer == layer && $0.relativeChange != nil }
+      guard let top = es.max(by: { ($0.relativeChange ?? 0, $1.tensor) < ($1.relativeChange ?? 0, $0.tensor) }) else { continue }
+      let changes = es.compactMap(\.relativeChange)
       layers.append(
         LayerChange(
-          layer: layer, mean_relative_change: changes.reduce(0, +) / Double(changes.count),
-          max_relative_change: top.relative_change ?? 0, most_changed: top.tensor))
+          layer: layer, meanRelativeChange: changes.reduce(0, +) / Double(changes.count),
+          maxRelativeChange: top.relativeChange ?? 0, mostChanged: top.tensor))
     }
-    return Comparison(model_a: a.location, model_b: b.location, ranking: entries, layers: layers, only_in_a: onlyA, only_in_b: onlyB)
+    return Comparison(modelA: a.location, modelB: b.location, ranking: entries, layers: layers, onlyInA: onlyA, onlyInB: onlyB)
   }
 
   /// ‖A − B‖/‖A‖, matching layouts: equal shapes directly, transposed 2-D shapes transposed,
@@ -181,5 +194,13 @@ public struct Comparison: Sendable, Codable {
     }
     if diff == 0 { return (0, note) }
     return (norm > 0 ? (diff / norm).squareRoot() : diff.squareRoot(), note)
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case ranking, layers
+    case modelA = "model_a"
+    case modelB = "model_b"
+    case onlyInA = "only_in_a"
+    case onlyInB = "only_in_b"
   }
 }

@@ -40,10 +40,10 @@ public struct OperaComposer: Composer {
     let embeddingName = context.portrait.summary.embedding
     let embedding = context.portrait.tensors.first { $0.name == embeddingName } ?? context.portrait.tensors.first
     var ratios: [(Double, Int)] = []
-    if let e = embedding, e.singular_values.count > 1 {
+    if let e = embedding, e.singularValues.count > 1 {
       for m in 0..<overtureBars {
-        let i = min(e.singular_values.count - 2, m * max(1, (e.singular_values.count - 1) / overtureBars))
-        let r = e.singular_values[i] / max(1e-12, e.singular_values[i + 1])
+        let i = min(e.singularValues.count - 2, m * max(1, (e.singularValues.count - 1) / overtureBars))
+        let r = e.singularValues[i] / max(1e-12, e.singularValues[i + 1])
         ratios.append((r, a.reader.cite(Provenance(tensor: e.name, role: e.role, statistic: "singular_values ratio σ[i]/σ[i+1]", index: i, value: r))))
       }
     }

@@ -37,11 +37,11 @@ public struct SuiteComposer: Composer {
     a.marker(t, "I. prologue")
     let lydian = scale(.lydian)
     let embeddingName = context.portrait.summary.embedding
-    if let e = context.portrait.tensors.first(where: { $0.name == embeddingName }) ?? context.portrait.tensors.first, e.singular_values.count > 9 {
+    if let e = context.portrait.tensors.first(where: { $0.name == embeddingName }) ?? context.portrait.tensors.first, e.singularValues.count > 9 {
       let count = 12
       let picks = (0..<count).map { k -> (Double, Int) in
-        let i = k * (e.singular_values.count - 1) / count
-        let r = log(e.singular_values[i] / max(1e-12, e.singular_values[i + 1]))
+        let i = k * (e.singularValues.count - 1) / count
+        let r = log(e.singularValues[i] / max(1e-12, e.singularValues[i + 1]))
         return (r, a.reader.cite(Provenance(tensor: e.name, role: e.role, statistic: "log singular_values ratio", index: i, value: r)))
       }
       let units = ranks(picks.map(\.0))

@@ -5,26 +5,41 @@ public struct LayerPortrait: Sendable, Hashable, Codable {
   /// Roles with a weight matrix in this layer.
   public var roles: [String]
   /// √(Σ ‖W‖²_F) over q, k, v, o.
-  public var attention_frobenius: Double?
+  public var attentionFrobenius: Double?
   /// √(Σ ‖W‖²_F) over gate, up, down.
-  public var mlp_frobenius: Double?
+  public var mlpFrobenius: Double?
   /// Attention-vs-MLP Frobenius ratio.
   public var tension: Double?
   /// Means over the layer's matrices (those with a value).
-  public var mean_alpha: Double?
-  public var mean_stable_rank: Double?
-  public var mean_log_norm: Double?
-  public var mean_log_spectral_norm: Double?
-  public var mean_kurtosis: Double?
-  public var mean_entropy: Double?
+  public var meanAlpha: Double?
+  public var meanStableRank: Double?
+  public var meanLogNorm: Double?
+  public var meanLogSpectralNorm: Double?
+  public var meanKurtosis: Double?
+  public var meanEntropy: Double?
   /// Per role: Wasserstein-1 distance between the distributions of log₁₀ σ of this layer's and
   /// the previous layer's matrix (absent for the first layer and for roles the previous layer
   /// lacks). 0 means identical spectra.
-  public var spectral_distance: [String: Double]
+  public var spectralDistance: [String: Double]
   /// Mean of `spectral_distance` over roles.
-  public var mean_spectral_distance: Double?
+  public var meanSpectralDistance: Double?
   /// Per norm role: the mean effective gain.
-  public var norm_gains: [String: Double]
+  public var normGains: [String: Double]
   /// Matrices that carry a WeightWatcher warning.
   public var warnings: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case layer, roles, tension, warnings
+    case attentionFrobenius = "attention_frobenius"
+    case mlpFrobenius = "mlp_frobenius"
+    case meanAlpha = "mean_alpha"
+    case meanStableRank = "mean_stable_rank"
+    case meanLogNorm = "mean_log_norm"
+    case meanLogSpectralNorm = "mean_log_spectral_norm"
+    case meanKurtosis = "mean_kurtosis"
+    case meanEntropy = "mean_entropy"
+    case spectralDistance = "spectral_distance"
+    case meanSpectralDistance = "mean_spectral_distance"
+    case normGains = "norm_gains"
+  }
 }

@@ -50,7 +50,7 @@ extension Portrait {
       case .success(let m)?:
         matrices.append(m)
         if m.flagged {
-          warnings.append("\(m.name) holds \(m.nan_count) NaN and \(m.inf_count) infinite values (read as 0)")
+          warnings.append("\(m.name) holds \(m.nanCount) NaN and \(m.infCount) infinite values (read as 0)")
         }
       case .failure(let error)?:
         warnings.append("\(sources[i].name) skipped: \(error)")
@@ -62,8 +62,8 @@ extension Portrait {
     let layers = layerPortraits(anatomy: anatomy, matrices: matrices, vectors: vectors)
     let summary = modelSummary(anatomy: anatomy, matrices: matrices, warnings: warnings)
     return Portrait(
-      schema_version: schemaVersion, model: checkpoint.location, format: checkpoint.format.rawValue,
-      method: options.method.rawValue, minimum_tail_size: options.minimumTailSize, tensors: matrices,
+      schemaVersion: schemaVersion, model: checkpoint.location, format: checkpoint.format.rawValue,
+      method: options.method.rawValue, minimumTailSize: options.minimumTailSize, tensors: matrices,
       vectors: vectors, layers: layers, summary: summary)
   }
 
@@ -120,6 +120,6 @@ extension Portrait {
       values: values.map { $0.isFinite ? $0 : 0 }, offset: offset, mean: moments.mean,
       std: moments.standardDeviation, min: moments.count > 0 ? moments.minimum : 0,
       max: moments.count > 0 ? moments.maximum : 0, skewness: moments.skewness, kurtosis: moments.excessKurtosis,
-      norm: norm, nan_count: nan, inf_count: inf)
+      norm: norm, nanCount: nan, infCount: inf)
   }
 }

@@ -29,13 +29,13 @@ extension Portrait {
     for m in tensorsInLayerOrder {
       let fields: [String?] = [
         m.name, m.tensor, m.role, m.layer.map(String.init), m.shape.first.map(String.init), m.shape.last.map(String.init), m.dtype,
-        "\(m.N)", "\(m.M)", number(m.Q), "\(m.num_evals)", number(m.norm), number(m.log_norm), number(m.spectral_norm),
-        number(m.log_spectral_norm), number(m.stable_rank), "\(m.matrix_rank)", number(m.entropy), number(m.alpha),
-        number(m.alpha_weighted), number(m.log_alpha_norm), number(m.xmin), number(m.xmax), number(m.D), number(m.sigma),
-        m.num_pl_spikes.map(String.init), m.num_spikes.map(String.init), number(m.mp_softrank), number(m.sigma_mp),
-        number(m.bulk_max), m.warning,
-        number(m.frobenius_norm), number(m.mean), number(m.std), number(m.skewness), number(m.kurtosis), number(m.min),
-        number(m.max), number(m.near_zero_fraction), "\(m.nan_count)", "\(m.inf_count)", m.flagged ? "true" : "false",
+        "\(m.N)", "\(m.M)", number(m.Q), "\(m.numEvals)", number(m.norm), number(m.logNorm), number(m.spectralNorm),
+        number(m.logSpectralNorm), number(m.stableRank), "\(m.matrixRank)", number(m.entropy), number(m.alpha),
+        number(m.alphaWeighted), number(m.logAlphaNorm), number(m.xmin), number(m.xmax), number(m.D), number(m.sigma),
+        m.numPlSpikes.map(String.init), m.numSpikes.map(String.init), number(m.mpSoftrank), number(m.sigmaMp),
+        number(m.bulkMax), m.warning,
+        number(m.frobeniusNorm), number(m.mean), number(m.std), number(m.skewness), number(m.kurtosis), number(m.min),
+        number(m.max), number(m.nearZeroFraction), "\(m.nanCount)", "\(m.infCount)", m.flagged ? "true" : "false",
       ]
       out += fields.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\r\n"
     }

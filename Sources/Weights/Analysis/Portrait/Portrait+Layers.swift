@@ -21,7 +21,7 @@ extension Portrait {
       let ms = byLayer[layer, default: []]
       func frobenius(_ roles: Set<Role>) -> Double? {
         let selected = ms.filter { Role(rawValue: $0.role).map(roles.contains) ?? false }
-        return selected.isEmpty ? nil : selected.reduce(0.0) { $0 + $1.frobenius_norm * $1.frobenius_norm }.squareRoot()
+        return selected.isEmpty ? nil : selected.reduce(0.0) { $0 + $1.frobeniusNorm * $1.frobeniusNorm }.squareRoot()
       }
       let attention = frobenius([.attentionQuery, .attentionKey, .attentionValue, .attentionOutput, .attentionQKV])
       let mlp = frobenius([.mlpGate, .mlpUp, .mlpDown, .mlpGateUp])
@@ -30,7 +30,7 @@ extension Portrait {
       var distances: [String: Double] = [:]
       var current: [String: [Double]] = [:]
       for m in ms {
-        let logs = m.singular_values.filter { $0 > 0 }.map { log10($0) }
+        let logs = m.singularValues.filter { $0 > 0 }.map { log10($0) }
         current[m.role] = logs
         if let before = previous[m.role], !before.isEmpty, !logs.isEmpty {
           distances[m.role] = wasserstein(before, logs)
@@ -44,12 +44,12 @@ extension Portrait {
       result.append(
         LayerPortrait(
           layer: layer, roles: Array(Set(ms.map(\.role))).sorted { (Role(rawValue: $0) ?? .unmapped) < (Role(rawValue: $1) ?? .unmapped) },
-          attention_frobenius: attention, mlp_frobenius: mlp, tension: tension,
-          mean_alpha: mean(ms.map(\.alpha)), mean_stable_rank: mean(ms.map(\.stable_rank)),
-          mean_log_norm: mean(ms.map(\.log_norm)), mean_log_spectral_norm: mean(ms.map(\.log_spectral_norm)),
-          mean_kurtosis: mean(ms.map { $0.kurtosis }), mean_entropy: mean(ms.map(\.entropy)),
-          spectral_distance: distances, mean_spectral_distance: mean(distances.keys.sorted().map { distances[$0] }),
-          norm_gains: gains, warnings: ms.compactMap { m in m.warning.map { "\(m.name): \($0)" } }))
+          attentionFrobenius: attention, mlpFrobenius: mlp, tension: tension,
+          meanAlpha: mean(ms.map(\.alpha)), meanStableRank: mean(ms.map(\.stableRank)),
+          meanLogNorm: mean(ms.map(\.logNorm)), meanLogSpectralNorm: mean(ms.map(\.logSpectralNorm)),
+          meanKurtosis: mean(ms.map { $0.kurtosis }), meanEntropy: mean(ms.map(\.entropy)),
+          spectralDistance: distances, meanSpectralDistance: mean(distances.keys.sorted().map { distances[$0] }),
+          normGains: gains, warnings: ms.compactMap { m in m.warning.map { "\(m.name): \($0)" } }))
     }
     return result
   }
@@ -76,7 +76,7 @@ extension Portrait {
     let embedding = anatomy.global(.embedToken).flatMap { g in matrices.first { $0.tensor == g.tensor } }
     var effectiveRank: Double?
     if let e = embedding {
-      let lambdas = e.singular_values.map { $0 * $0 }
+      let lambdas = e.singularValues.map { $0 * $0 }
       let total = lambdas.reduce(0, +)
       if total > 0 {
         var h = 0.0
@@ -89,17 +89,17 @@ extension Portrait {
     if let r = effectiveRank {
       key = KeySuggestion(rootStatistic: r, rootSource: "embedding effective rank", meanAlpha: meanAlpha)
     } else {
-      let fallback = matrices.first?.stable_rank ?? 1
+      let fallback = matrices.first?.stableRank ?? 1
       key = KeySuggestion(rootStatistic: fallback, rootSource: "stable rank of \(matrices.first?.name ?? "no matrix")", meanAlpha: meanAlpha)
     }
     let hp = anatomy.hyperparameters
     return ModelSummary(
-      architecture: anatomy.architecture, family: anatomy.family.rawValue, layer_count: hp.layerCount,
-      hidden_size: hp.hiddenSize, parameter_count: anatomy.parameterCount, embedding: embedding?.name,
-      embedding_effective_rank: effectiveRank, embedding_stable_rank: embedding?.stable_rank,
-      log_norm: mean(matrices.map(\.log_norm)), alpha: meanAlpha, alpha_weighted: mean(matrices.map(\.alpha_weighted)),
-      log_alpha_norm: mean(matrices.map(\.log_alpha_norm)), log_spectral_norm: mean(matrices.map(\.log_spectral_norm)),
-      stable_rank: mean(matrices.map(\.stable_rank)), mp_softrank: mean(matrices.map(\.mp_softrank)),
-      suggested_key: key, matrix_count: matrices.count, warnings: warnings)
+      architecture: anatomy.architecture, family: anatomy.family.rawValue, layerCount: hp.layerCount,
+      hiddenSize: hp.hiddenSize, parameterCount: anatomy.parameterCount, embedding: embedding?.name,
+      embeddingEffectiveRank: effectiveRank, embeddingStableRank: embedding?.stableRank,
+      logNorm: mean(matrices.map(\.logNorm)), alpha: meanAlpha, alphaWeighted: mean(matrices.map(\.alphaWeighted)),
+      logAlphaNorm: mean(matrices.map(\.logAlphaNorm)), logSpectralNorm: mean(matrices.map(\.logSpectralNorm)),
+      stableRank: mean(matrices.map(\.stableRank)), mpSoftrank: mean(matrices.map(\.mpSoftrank)),
+      suggestedKey: key, matrixCount: matrices.count, warnings: warnings)
   }
 }

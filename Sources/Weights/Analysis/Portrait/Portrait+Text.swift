@@ -6,16 +6,16 @@ extension Portrait {
     var lines: [String] = []
     let s = summary
     lines.append("Model        \(model)")
-    lines.append("Architecture \(s.architecture), \(s.layer_count) layers, \(s.matrix_count) matrices analysed (\(method) method)")
-    lines.append("Mean alpha   \(Self.cell(s.alpha))   stable rank \(Self.cell(s.stable_rank))   log norm \(Self.cell(s.log_norm))")
-    lines.append("Key          \(s.suggested_key.name)  (\(s.suggested_key.reason))")
+    lines.append("Architecture \(s.architecture), \(s.layerCount) layers, \(s.matrixCount) matrices analysed (\(method) method)")
+    lines.append("Mean alpha   \(Self.cell(s.alpha))   stable rank \(Self.cell(s.stableRank))   log norm \(Self.cell(s.logNorm))")
+    lines.append("Key          \(s.suggestedKey.name)  (\(s.suggestedKey.reason))")
     lines.append("")
     let header = ["layer", "alpha", "stable rank", "log norm", "tension", "kurtosis", "spectral shift"]
     var rows: [[String]] = [header]
     for l in layers {
       rows.append([
-        "\(l.layer)", Self.cell(l.mean_alpha), Self.cell(l.mean_stable_rank), Self.cell(l.mean_log_norm),
-        Self.cell(l.tension), Self.cell(l.mean_kurtosis), Self.cell(l.mean_spectral_distance),
+        "\(l.layer)", Self.cell(l.meanAlpha), Self.cell(l.meanStableRank), Self.cell(l.meanLogNorm),
+        Self.cell(l.tension), Self.cell(l.meanKurtosis), Self.cell(l.meanSpectralDistance),
       ])
     }
     let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
@@ -28,7 +28,7 @@ extension Portrait {
       lines.append("Model-level matrices")
       for m in globals {
         lines.append(
-          "  \(m.role)  \(m.name)  [\(m.shape.map(String.init).joined(separator: " × "))]  alpha \(Self.cell(m.alpha))  stable rank \(Self.cell(m.stable_rank))  log norm \(Self.cell(m.log_norm))  kurtosis \(Self.cell(m.kurtosis))"
+          "  \(m.role)  \(m.name)  [\(m.shape.map(String.init).joined(separator: " × "))]  alpha \(Self.cell(m.alpha))  stable rank \(Self.cell(m.stableRank))  log norm \(Self.cell(m.logNorm))  kurtosis \(Self.cell(m.kurtosis))"
         )
       }
     }

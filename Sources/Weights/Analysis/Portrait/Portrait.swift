@@ -5,11 +5,11 @@ public struct Portrait: Sendable, Hashable, Codable {
   /// Bumped whenever what is measured changes, so old cached portraits are not reused.
   public static let schemaVersion = 1
 
-  public var schema_version: Int
+  public var schemaVersion: Int
   public var model: String
   public var format: String
   public var method: String
-  public var minimum_tail_size: Int
+  public var minimumTailSize: Int
   public var tensors: [MatrixAnalysis]
   public var vectors: [VectorAnalysis]
   public var layers: [LayerPortrait]
@@ -21,5 +21,11 @@ public struct Portrait: Sendable, Hashable, Codable {
   /// The matrix with `role` in `layer`.
   public func matrix(role: String, layer: Int?) -> MatrixAnalysis? {
     tensors.first { $0.role == role && $0.layer == layer }
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case model, format, method, tensors, vectors, layers, summary
+    case schemaVersion = "schema_version"
+    case minimumTailSize = "minimum_tail_size"
   }
 }

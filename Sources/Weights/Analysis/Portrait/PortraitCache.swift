@@ -48,7 +48,7 @@ public struct PortraitCache: Sendable {
   public func load(key: String) -> Portrait? {
     guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
     guard let portrait = try? JSONDecoder().decode(Portrait.self, from: data),
-      portrait.schema_version == Portrait.schemaVersion
+      portrait.schemaVersion == Portrait.schemaVersion
     else { return nil }
     return portrait
   }

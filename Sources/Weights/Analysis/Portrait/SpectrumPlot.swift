@@ -49,12 +49,12 @@ public struct SpectrumPlot: Sendable, Hashable {
     public init(_ m: MatrixAnalysis, label: String? = nil) {
       name = m.name
       self.label = label ?? m.name
-      eigenvalues = m.singular_values.map { $0 * $0 }.filter { $0 > PowerLawFit.threshold && $0.isFinite }.sorted()
+      eigenvalues = m.singularValues.map { $0 * $0 }.filter { $0 > PowerLawFit.threshold && $0.isFinite }.sorted()
       alpha = m.alpha
       xmin = m.xmin
       D = m.D
-      tailSize = m.num_pl_spikes
-      bulkMax = m.bulk_max
+      tailSize = m.numPlSpikes
+      bulkMax = m.bulkMax
     }
 
     /// Density points `(λ, p)` of the non-empty bins, ascending in λ.

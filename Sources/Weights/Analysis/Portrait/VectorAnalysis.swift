@@ -18,6 +18,12 @@ public struct VectorAnalysis: Sendable, Hashable, Codable {
   public var kurtosis: Double
   /// L2 norm of the values.
   public var norm: Double
-  public var nan_count: Int
-  public var inf_count: Int
+  public var nanCount: Int
+  public var infCount: Int
+
+  enum CodingKeys: String, CodingKey {
+    case name, role, layer, parameter, dtype, values, offset, mean, std, min, max, skewness, kurtosis, norm
+    case nanCount = "nan_count"
+    case infCount = "inf_count"
+  }
 }

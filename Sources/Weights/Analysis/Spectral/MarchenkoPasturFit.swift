@@ -99,6 +99,12 @@ public struct MarchenkoPasturFit: Sendable, Hashable, Codable {
     }
     return sum
   }
+
+  enum CodingKeys: String, CodingKey {
+    case sigma, softRank, bulkMin, wScale
+    case numSpikes = "num_spikes"
+    case bulkMax = "bulk_max"
+  }
 }
 
 /// A linear-kernel density estimate (scikit-learn's `KernelDensity(kernel="linear")`):

@@ -66,4 +66,14 @@ public struct SpectralMetrics: Sendable, Hashable, Codable {
     }
     marchenkoPastur = MarchenkoPasturFit(eigenvalues: eigenvalues, rows: rows, cols: cols)
   }
+
+  enum CodingKeys: String, CodingKey {
+    case entropy, norm, powerLaw, marchenkoPastur
+    case logNorm = "log_norm"
+    case logSpectralNorm = "log_spectral_norm"
+    case stableRank = "stable_rank"
+    case matrixRank = "matrix_rank"
+    case spectralNorm = "spectral_norm"
+    case logAlphaNorm = "log_alpha_norm"
+  }
 }
