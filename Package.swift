@@ -111,8 +111,8 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Score", "Sonify",
-        "StandardMIDI", "Tokenizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Sonify",
+        "Theory", "Tokenizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Sources/App/eigentone", swiftSettings: swiftSettings),
 

@@ -33,8 +33,8 @@ public struct AcidComposer: Composer {
     let layers = context.layers
     guard !layers.isEmpty else { throw CompositionError("the model has no layers to walk") }
     let barsPerLayer = max(1, Int(try preset.setting("bars_per_layer")))
-    let introBars = preset.form.first { $0.name == "intro" }?.bars ?? 0
-    let outroBars = preset.form.first { $0.name == "outro" }?.bars ?? 0
+    let introBars = try preset.sectionBars("intro")
+    let outroBars = try preset.sectionBars("outro")
     let barLength = a.barLength
     // Sixteenth-note steps in a bar; the 16-step pattern runs on across bars in other meters.
     let stepsPerBar = max(1, Int((barLength * 4).rounded()))

@@ -27,7 +27,8 @@ public struct HouseComposer: Composer {
     let layers = context.layers
     guard !layers.isEmpty else { throw CompositionError("the model has no layers") }
     let preset = context.preset
-    let sections = preset.form.isEmpty ? [Preset.Section(name: "drop", bars: 32)] : preset.form
+    let sections = preset.form
+    guard !sections.isEmpty else { throw CompositionError("\(preset.file): form is empty (house plays its sections in order)") }
     let barLength = a.barLength
 
     // The progression: eight layers spread over the model.

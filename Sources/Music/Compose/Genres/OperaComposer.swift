@@ -31,12 +31,11 @@ public struct OperaComposer: Composer {
     let layers = context.layers
     guard !layers.isEmpty else { throw CompositionError("the model has no layers") }
     let bar = a.barLength
-    let bars = { (name: String, fallback: Int) in context.preset.form.first { $0.name == name }?.bars ?? fallback }
     var t = 0.0
 
     // Act I: overture from the embedding spectrum.
     a.marker(t, "Act I: overture")
-    let overtureBars = bars("overture", 16)
+    let overtureBars = try context.preset.sectionBars("overture")
     let embeddingName = context.portrait.summary.embedding
     let embedding = context.portrait.tensors.first { $0.name == embeddingName } ?? context.portrait.tensors.first
     var ratios: [(Double, Int)] = []
@@ -68,7 +67,7 @@ public struct OperaComposer: Composer {
 
     // Act II: fugue of q, k, v, o.
     a.marker(t, "Act II: fugue")
-    let fugueBars = bars("fugue", 24)
+    let fugueBars = try context.preset.sectionBars("fugue")
     let voices: [(String, Role)] = [("Violins", .attentionQuery), ("Violas", .attentionKey), ("Cellos", .attentionValue), ("Contrabasses", .attentionOutput)]
     let entry = max(1, fugueBars / 6)
     for (v, (name, role)) in voices.enumerated() {
@@ -125,7 +124,7 @@ public struct OperaComposer: Composer {
 
     // Act IV: epilogue, fading.
     a.marker(t, "Act IV: epilogue")
-    let epilogueBars = bars("epilogue", 16)
+    let epilogueBars = try context.preset.sectionBars("epilogue")
     let norms = layers.map { a.reader.layerValue(.layer(.mlpFrobenius), layer: $0) }
     let normUnits = ranks(norms.map(\.value))
     let finalNorm = context.portrait.vectors.first { $0.role == "norm.final" && $0.parameter == "weight" }

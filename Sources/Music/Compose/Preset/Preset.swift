@@ -86,6 +86,14 @@ public struct Preset: Sendable, Hashable {
     return v
   }
 
+  /// The bars of the form's section called `name`, which the preset must give.
+  public func sectionBars(_ name: String) throws(CompositionError) -> Int {
+    guard let section = form.first(where: { $0.name == name }) else {
+      throw CompositionError("\(file): form has no section named \(name) (the \(genre) genre plays one)")
+    }
+    return section.bars
+  }
+
   /// An optional genre setting.
   public func optionalSetting(_ key: String) -> Double? { settings[key] }
 }
