@@ -64,7 +64,7 @@ public struct MusicXMLWriter: Sendable {
     if track.isDrum {
       for key in Set(track.notes.map(\.pitch)).sorted() {
         x.open("score-instrument", ["id": "\(id)-I\(key + 1)"])
-        x.leaf("instrument-name", Drums.name(key))
+        x.leaf("instrument-name", GMDrum.notationName(key: key))
         x.close("score-instrument")
       }
       for key in Set(track.notes.map(\.pitch)).sorted() {
@@ -284,7 +284,7 @@ public struct MusicXMLWriter: Sendable {
         x.open("note")
         if c > 0 { x.empty("chord") }
         if track.isDrum {
-          let (step, octave) = Drums.position(pitch)
+          let (step, octave) = GMDrum.staffPosition(key: pitch)
           x.open("unpitched")
           x.leaf("display-step", step)
           x.leaf("display-octave", "\(octave)")
