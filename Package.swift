@@ -15,11 +15,18 @@ let swiftSettings: [SwiftSetting] = [
 /// of 8; a debug build takes 20 s longer).
 let optimisedSettings: [SwiftSetting] = swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
-/// The packed-weight matrix kernel is written for AVX-512 and compiled for it; callers use it
-/// only when `Linalg.hasAVX512` says the CPU has it (the forward pass falls back to OpenBLAS).
+/// The vector kernels (the packed-weight matrix product and the forward pass's vector kernels,
+/// the analysis's per-value pass) are written once with Swift's SIMD types and compiled for each
+/// instruction level: AVX-512, and AVX2 + FMA. Callers use a level's module only when
+/// `Linalg.level` is that level (the CPU's best, or EIGENTONE_ISA); the scalar level is plain
+/// Swift and OpenBLAS.
 let avx512Settings: [SwiftSetting] =
   swiftSettings + [
     .unsafeFlags(["-target-cpu", "skylake-avx512"]), .unsafeFlags(["-O"], .when(configuration: .debug)),
+  ]
+let avx2Settings: [SwiftSetting] =
+  swiftSettings + [
+    .unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug)), .define("EIGENTONE_AVX2"),
   ]
 
 let package = Package(
@@ -55,10 +62,13 @@ let package = Package(
     .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], path: "Sources/Native/Linalg", swiftSettings: optimisedSettings),
     .target(name: "SoundFont", dependencies: ["CFluidSynth"], path: "Sources/Native/SoundFont", swiftSettings: swiftSettings),
     .target(name: "AudioFile", dependencies: ["CSndFile"], path: "Sources/Native/AudioFile", swiftSettings: swiftSettings),
-    // The analysis's per-value kernels again (a link to Weights/Analysis/Statistics/FusedPass.swift),
-    // compiled for AVX-512; Analysis calls them only when `Linalg.hasAVX512`.
+    // The analysis's per-value kernels again (links to Weights/Analysis/Statistics/FusedPass.swift),
+    // compiled for AVX-512 and for AVX2; Analysis calls the one of `Linalg.level`.
     .target(name: "AnalysisAVX512", path: "Sources/Native/AnalysisAVX512", swiftSettings: avx512Settings),
+    .target(name: "AnalysisAVX2", path: "Sources/Native/AnalysisAVX2", swiftSettings: avx2Settings),
     .target(name: "PackedGEMM", dependencies: ["Linalg", "CPrefetch"], path: "Sources/Native/PackedGEMM", swiftSettings: avx512Settings),
+    // The same two files (links), compiled for AVX2 + FMA.
+    .target(name: "PackedGEMMAVX2", dependencies: ["Linalg", "CPrefetch"], path: "Sources/Native/PackedGEMMAVX2", swiftSettings: avx2Settings),
 
     // MARK: - Support: small pieces every stage may use
     .target(name: "AtomicFile", path: "Sources/Support/AtomicFile", swiftSettings: swiftSettings),
@@ -68,13 +78,13 @@ let package = Package(
     .target(name: "Checkpoint", dependencies: ["AtomicFile"], path: "Sources/Weights/Checkpoint", swiftSettings: optimisedSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], path: "Sources/Weights/Anatomy", swiftSettings: swiftSettings),
     .target(
-      name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512"], path: "Sources/Weights/Analysis",
+      name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512", "AnalysisAVX2"], path: "Sources/Weights/Analysis",
       swiftSettings: optimisedSettings),
     .target(name: "Compare", dependencies: ["Analysis", "Anatomy", "Checkpoint", "Score", "Theory"], path: "Sources/Weights/Compare", swiftSettings: optimisedSettings),
 
     // MARK: - Prompt flow: Tokenizer → Inference (forward pass) → Sonify
     .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], path: "Sources/Language/Tokenizer", swiftSettings: optimisedSettings),
-    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM"], path: "Sources/Language/Inference", swiftSettings: optimisedSettings),
+    .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM", "PackedGEMMAVX2"], path: "Sources/Language/Inference", swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
       path: "Sources/Language/Sonify", swiftSettings: optimisedSettings),
@@ -138,7 +148,7 @@ let package = Package(
       name: "SonifyTests", dependencies: ["Sonify", "Inference", "Tokenizer", "Checkpoint", "Score", "Theory", "StandardMIDI", "_TestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Linalg", "PackedGEMM", "_TestSupport"], resources: [.copy("Fixtures")],
+      name: "InferenceTests", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Linalg", "PackedGEMM", "PackedGEMMAVX2", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftSettings),
     .testTarget(name: "WrapperTests", dependencies: ["Linalg", "SoundFont", "AudioFile"], swiftSettings: swiftSettings),
     .testTarget(

@@ -1,3 +1,4 @@
+import AnalysisAVX2
 import AnalysisAVX512
 import Linalg
 import Testing
@@ -39,8 +40,12 @@ struct FusedPassTests {
         }
       }
     }
-    let kernels = [Analysis.FusedPass.run, AnalysisAVX512.FusedPass.run]
-    for (k, run) in kernels.enumerated() where k == 0 || Linalg.hasAVX512 {
+    // Every compilation this CPU runs (scalar, AVX-512, AVX2), each against the reference, and
+    // all of them bit for bit alike.
+    let kernels = [Analysis.FusedPass.run, AnalysisAVX512.FusedPass.run, AnalysisAVX2.FusedPass.run]
+    let levels: [InstructionLevel] = [.scalar, .avx512, .avx2]
+    var outputs: [[Double]] = []
+    for (k, run) in kernels.enumerated() where levels[k] <= Linalg.supportedLevel {
       var dst = [Double](repeating: .nan, count: rows * cols)
       var rowSq = [Double](repeating: 0, count: rows), colSq = [Double](repeating: 0, count: cols)
       let t = src.withUnsafeBufferPointer { s in
@@ -66,7 +71,10 @@ struct FusedPassTests {
           #expect(dst[r * cols + c] == (v.isFinite ? Double(v) : 0))
         }
       }
+      outputs.append([t.n, t.s1, t.s2, t.s3, t.s4, t.minimum, t.maximum] + rowSq + colSq)
     }
+    #expect(outputs.count == levels.filter { $0 <= Linalg.supportedLevel }.count)
+    #expect(outputs.allSatisfy { $0 == outputs[0] })
   }
 
   @Test(arguments: [(-0.5, 0.5, 64), (-0.1, 0.3, 16), (0.2, 0.2, 8)])
@@ -75,8 +83,9 @@ struct FusedPassTests {
     var reference = Histogram(lower: lower, upper: upper, binCount: bins)
     let small = values.withUnsafeBufferPointer { reference.addOneByOne($0, countingBelow: 0.05) }
     let scale = upper > lower ? Double(bins) / (upper - lower) : 0
-    let kernels = [Analysis.FusedPass.histogram, AnalysisAVX512.FusedPass.histogram]
-    for (k, histogram) in kernels.enumerated() where k == 0 || Linalg.hasAVX512 {
+    let kernels = [Analysis.FusedPass.histogram, AnalysisAVX512.FusedPass.histogram, AnalysisAVX2.FusedPass.histogram]
+    let levels: [InstructionLevel] = [.scalar, .avx512, .avx2]
+    for (k, histogram) in kernels.enumerated() where levels[k] <= Linalg.supportedLevel {
       var copies = [Int](repeating: 0, count: Analysis.FusedPass.copyCount * (bins + 1))
       let count = values.withUnsafeBufferPointer { v in
         copies.withUnsafeMutableBufferPointer { histogram(v, lower, scale, bins, 0.05, $0.baseAddress!) }

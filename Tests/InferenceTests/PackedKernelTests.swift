@@ -3,13 +3,30 @@ import Foundation
 import Inference
 import Linalg
 import PackedGEMM
+import PackedGEMMAVX2
 import Testing
 import _TestSupport
 
-/// The AVX-512 kernels of preloaded Llama passes, against plain Double arithmetic. They run
-/// only on CPUs with AVX-512 (elsewhere the forward pass uses OpenBLAS and these are skipped).
-@Suite("packed AVX-512 kernels", .enabled(if: Linalg.hasAVX512))
+/// The vector kernels of preloaded Llama passes, at every instruction level this CPU runs
+/// (AVX-512 and AVX2: the same source compiled twice), against plain Double arithmetic, and
+/// the two levels against each other bit for bit.
+@Suite("packed vector kernels", .enabled(if: Linalg.supportedLevel >= .avx2))
 struct PackedKernelTests {
+  /// The levels with vector kernels that this CPU runs.
+  static let levels = [InstructionLevel.avx2, .avx512].filter { $0 <= Linalg.supportedLevel }
+
+  static func kernels(_ level: InstructionLevel) -> any VectorKernelSet.Type {
+    level == .avx512 ? PackedGEMM.VectorKernels.self : PackedGEMMAVX2.VectorKernels.self
+  }
+
+  static func multiply(_ m: any PackedWeights, _ x: [Float], tokens: Int, threads: Int = 2) -> [Float] {
+    var y = [Float](repeating: .nan, count: tokens * m.rows)
+    x.withUnsafeBufferPointer { xb in
+      y.withUnsafeMutableBufferPointer { m.multiply(xb.baseAddress!, tokens: tokens, into: $0.baseAddress!, threads: threads, pool: .shared) }
+    }
+    return y
+  }
+
   /// Deterministic values in −1…1 (a multiplicative hash), different for each seed.
   static func values(_ count: Int, seed: Int) -> [Float] {
     (0..<count).map { i in Float(Int((UInt32(truncatingIfNeeded: (i &+ seed &* 7919) &* 2_654_435_761) >> 8) % 2001) - 1000) / 1000 }
@@ -18,13 +35,11 @@ struct PackedKernelTests {
   /// y = x · Wᵀ on shapes that exercise every edge: rows not a multiple of 32 (padded panels),
   /// token counts below, at and above the 8-token tile, inputs of 1 and above the 4096 block
   /// (with and without whole tiles there).
-  @Test(arguments: [(1, 1, 1), (5, 3, 7), (8, 33, 64), (13, 70, 130), (64, 960, 576), (9, 40, 4200), (16, 64, 4200), (1, 4096, 64)])
-  func matchesDoubleArithmetic(_ shape: (tokens: Int, rows: Int, columns: Int)) {
+  @Test(arguments: levels, [(1, 1, 1), (5, 3, 7), (8, 33, 64), (13, 70, 130), (64, 960, 576), (9, 40, 4200), (16, 64, 4200), (1, 4096, 64)])
+  func matchesDoubleArithmetic(_ level: InstructionLevel, _ shape: (tokens: Int, rows: Int, columns: Int)) {
     let (T, N, K) = shape
     let w = Self.values(N * K, seed: 1), x = Self.values(T * K, seed: 2)
-    let packed = w.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: N, columns: K) }
-    var y = [Float](repeating: .nan, count: T * N)
-    x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { yb in packed.multiply(xb.baseAddress!, tokens: T, into: yb.baseAddress!) } }
+    let y = Self.multiply(w.withUnsafeBufferPointer { Self.kernels(level).pack(rowMajor: $0, rows: N, columns: K) }, x, tokens: T)
     var worst = 0.0
     for t in 0..<T {
       for n in 0..<N {
@@ -38,22 +53,27 @@ struct PackedKernelTests {
     }
     // Float accumulation over K terms: error ≤ K·ε relative to Σ|terms|; far below here.
     #expect(worst < 1e-5, "\(shape): relative error \(worst)")
+    // Both levels sum in the same order: the same bits.
+    if level == .avx2, Linalg.supportedLevel >= .avx512 {
+      #expect(y == Self.multiply(w.withUnsafeBufferPointer { Self.kernels(.avx512).pack(rowMajor: $0, rows: N, columns: K) }, x, tokens: T))
+    }
   }
 
   /// The transposed (Conv1D) layout packs to the same matrix, and the result does not depend
   /// on the thread count or on which thread claimed which panels (repeated runs), bit for bit.
-  @Test func layoutsAndThreadsAgree() {
+  @Test(arguments: levels)
+  func layoutsAndThreadsAgree(_ level: InstructionLevel) {
     let (T, N, K) = (20, 100, 75)
     let w = Self.values(N * K, seed: 3), x = Self.values(T * K, seed: 4)
     var transposed = [Float](repeating: 0, count: N * K)
     for n in 0..<N { for k in 0..<K { transposed[k * N + n] = w[n * K + k] } }
-    let a = w.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: N, columns: K) }
-    let b = transposed.withUnsafeBufferPointer { PackedMatrix(columnMajor: $0, rows: N, columns: K) }
-    func run(_ m: PackedMatrix, threads: Int) -> [Float] {
-      var y = [Float](repeating: 0, count: T * N)
-      x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { m.multiply(xb.baseAddress!, tokens: T, into: $0.baseAddress!, threads: threads) } }
-      return y
+    let a = w.withUnsafeBufferPointer { Self.kernels(level).pack(rowMajor: $0, rows: N, columns: K) }
+    let b: any PackedWeights = transposed.withUnsafeBufferPointer {
+      level == .avx512
+        ? PackedGEMM.PackedMatrix(columnMajor: $0, rows: N, columns: K) as any PackedWeights
+        : PackedGEMMAVX2.PackedMatrix(columnMajor: $0, rows: N, columns: K)
     }
+    func run(_ m: any PackedWeights, threads: Int) -> [Float] { Self.multiply(m, x, tokens: T, threads: threads) }
     let one = run(a, threads: 1)
     for _ in 0..<20 { #expect(run(a, threads: 2) == one) }
     #expect(run(a, threads: 8) == one)
@@ -64,8 +84,9 @@ struct PackedKernelTests {
   /// apart (the exponential's lower clamp), against Double arithmetic; and the probability-
   /// weighted sum of value rows against Double (probabilities within 2e-6 relative: the vector
   /// exponential is good to 3e-7, the rest is float rounding), with widths that are and are not multiples of 16.
-  @Test(arguments: [1, 2, 15, 16, 17, 33, 64, 70])
-  func softmaxAndWeightedRows(_ n: Int) {
+  @Test(arguments: levels, [1, 2, 15, 16, 17, 33, 64, 70])
+  func softmaxAndWeightedRows(_ level: InstructionLevel, _ n: Int) {
+    let VectorKernels = Self.kernels(level)
     var row = Self.values(n, seed: n).map { $0 * 12 }
     if n > 3 { row[2] = -200 }
     let original = row
@@ -97,17 +118,19 @@ struct PackedKernelTests {
 
   /// The vector exponential within 3e-7 relative of the library's over the range silu uses,
   /// and SwiGLU equal to its scalar definition.
-  @Test func exponentialAndSwiGLU() {
+  @Test(arguments: levels)
+  func exponentialAndSwiGLU(_ level: InstructionLevel) {
     var worst = 0.0
     var x: Float = -87
     while x < 88 {
-      let ours = VectorKernels.exp(SIMD16(repeating: x))[0]
+      let ours = level == .avx512 ? PackedGEMM.VectorKernels.exp(SIMD16(repeating: x))[0] : PackedGEMMAVX2.VectorKernels.exp(SIMD16(repeating: x))[0]
       worst = max(worst, abs(Double(ours) - Foundation.exp(Double(x))) / Foundation.exp(Double(x)))
       x += 0.0137
     }
     #expect(worst < 3e-7, "relative error \(worst)")
     let gate = Self.values(100, seed: 5).map { $0 * 20 }, up = Self.values(100, seed: 6)
     var out = [Float](repeating: 0, count: 100)
+    let VectorKernels = Self.kernels(level)
     gate.withUnsafeBufferPointer { g in
       up.withUnsafeBufferPointer { u in out.withUnsafeMutableBufferPointer { VectorKernels.swiGLU(gate: g.baseAddress!, up: u.baseAddress!, into: $0.baseAddress!, count: 100) } }
     }
@@ -117,8 +140,9 @@ struct PackedKernelTests {
     }
   }
 
-  /// SmolLM2 preloaded (every product on the packed kernel, 8-token tiles included) computes
-  /// the streaming (OpenBLAS) pass's hidden states and logits.
+  /// SmolLM2 preloaded (every product on the packed kernel of this process's level, 8-token
+  /// tiles included) computes the streaming (OpenBLAS) pass's hidden states and logits. (Each
+  /// level's whole pass is compared in the command-line tests, one process per level.)
   @Test func smolLM2PackedEqualsStreaming() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap")
     let model = try LanguageModel(checkpoint: try Checkpoint.openGGUF(at: Repository.smolLM2))

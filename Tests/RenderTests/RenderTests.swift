@@ -117,7 +117,9 @@ struct RenderTests {
     var x = Self.signal(kind).map { $0 * 3 }
     for i in stride(from: 0, to: x.count, by: 2) { x[i] += 0.01 }  // DC offset
     let report = Mastering().apply(&x, channels: 2, sampleRate: 44_100)
-    #expect(abs(report.outputLoudness + 14) <= 1, "\(report)")
+    #expect(abs(report.outputLoudness + 14) <= 0.2, "\(report)")
+    // The gain came from the prediction (one application of gain and limiter, verified once).
+    #expect(report.passes == 1, "\(report)")
     #expect(report.truePeak <= -1, "\(report)")
     #expect(TruePeak.level(x, channels: 2) <= -1)
     let ceiling = Float(pow(10, -1.0 / 20))

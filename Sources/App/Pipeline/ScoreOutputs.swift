@@ -70,10 +70,15 @@ public struct AudioReport: Sendable, Hashable {
     String(format: "%.1f LUFS, true peak %.1f dBTP → %@", mastering.outputLoudness, mastering.truePeak, paths.joined(separator: ", "))
   }
 
-  /// "builtin renderer: 30.0 s of audio in 1.20 s (25.0× realtime)" (stderr: it varies).
+  /// "builtin renderer: 30.0 s of audio in 1.20 s (25.0× realtime); mastered in 0.21 s, one
+  /// pass" (stderr: it varies).
   public var speed: String {
     let ratio = mastering.renderSeconds > 0 ? mastering.duration / mastering.renderSeconds : 0
-    return String(format: "%@ renderer: %.1f s of audio in %.2f s (%.1f× realtime)", renderer.rawValue, mastering.duration, mastering.renderSeconds, ratio)
+    let line = String(
+      format: "%@ renderer: %.1f s of audio in %.2f s (%.1f× realtime)", renderer.rawValue, mastering.duration, mastering.renderSeconds, ratio)
+    guard mastering.masteringSeconds > 0 else { return line }
+    let passes = mastering.passes == 1 ? "one pass" : "\(mastering.passes) passes"
+    return line + String(format: "; mastered in %.2f s, ", mastering.masteringSeconds) + passes
   }
 }
 

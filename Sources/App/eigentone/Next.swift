@@ -3,6 +3,7 @@ import Checkpoint
 import Foundation
 import Pipeline
 import Inference
+import Linalg
 import Tokenizer
 
 extension Eigentone {
@@ -54,7 +55,11 @@ extension Eigentone {
           best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
         }
         FileHandle.standardError.write(
-          Data(String(format: "forward pass: %d tokens in %.3f s (%.0f tokens/s), best of 5 warm passes\n", tokens.count, best, Double(tokens.count) / best).utf8))
+          Data(
+            String(
+              format: "forward pass: %d tokens in %.3f s (%.0f tokens/s), best of 5 warm passes; level %@, %@\n", tokens.count, best,
+              Double(tokens.count) / best, Linalg.level.rawValue, Linalg.cpuModel
+            ).utf8))
       }
       let best = pass.top(top)
       if json {

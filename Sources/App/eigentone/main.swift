@@ -10,4 +10,11 @@ if let core = Linalg.recommendedCoreType() {
   execv("/proc/self/exe", CommandLine.unsafeArgv)
   // If exec fails, carry on with the kernels already loaded.
 }
+// A forced instruction level (EIGENTONE_ISA, for tests and benchmarks) must be one this CPU runs.
+if case .failure(let error) = InstructionLevel.choose(
+  forced: ProcessInfo.processInfo.environment[InstructionLevel.environmentVariable], supported: Linalg.supportedLevel)
+{
+  FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+  exit(1)
+}
 Eigentone.main()

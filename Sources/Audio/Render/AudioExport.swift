@@ -39,7 +39,10 @@ public struct AudioExport: Sendable {
     let renderSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     var report: Mastering.Report
     if master {
+      let masteringStarted = clock.now
       report = mastering.apply(&mix, channels: 2, sampleRate: renderer.sampleRate)
+      let m = masteringStarted.duration(to: clock.now)
+      report.masteringSeconds = Double(m.components.seconds) + Double(m.components.attoseconds) * 1e-18
     } else {
       let loudness = LoudnessMeter.integratedLoudness(mix, channels: 2, sampleRate: renderer.sampleRate)
       report = Mastering.Report(inputLoudness: loudness, outputLoudness: loudness, truePeak: TruePeak.level(mix, channels: 2), gain: 1)

@@ -47,28 +47,49 @@ public enum LoudnessMeter {
 
   /// Integrated loudness of interleaved audio, in LUFS (−∞ for silence).
   public static func integratedLoudness(_ samples: [Float], channels: Int, sampleRate: Double) -> Double {
-    let frames = samples.count / max(1, channels)
-    let block = Int(0.4 * sampleRate), step = Int(0.1 * sampleRate)
-    guard frames >= block else { return -.infinity }
-    // K-weighted squares per channel.
-    var squares = [[Double]](repeating: [Double](repeating: 0, count: frames), count: channels)
+    integratedLoudness(power: weightedPower(samples, channels: channels, sampleRate: sampleRate), sampleRate: sampleRate)
+  }
+
+  /// The K-weighted square of every frame, summed over the channels (each weighing 1): what
+  /// the blocks average. Linear filters, so a slowly varying gain g[n] applied to the audio
+  /// scales this by very nearly g[n]² (what ``Mastering`` uses to predict loudness).
+  public static func weightedPower(_ samples: [Float], channels: Int, sampleRate: Double) -> [Double] {
+    let channels = max(1, channels)
+    let frames = samples.count / channels
+    var power = [Double](repeating: 0, count: frames)
     for ch in 0..<channels {
       var shelf = Biquad.highShelf(gain: 4, q: 1 / 2.0.squareRoot(), frequency: 1500, sampleRate: sampleRate)
       var pass = Biquad.highPass(q: 0.5, frequency: 38, sampleRate: sampleRate)
-      for i in 0..<frames {
-        let y = pass.process(shelf.process(Double(samples[i * channels + ch])))
-        squares[ch][i] = y * y
+      samples.withUnsafeBufferPointer { x in
+        power.withUnsafeMutableBufferPointer { p in
+          for i in 0..<frames {
+            let y = pass.process(shelf.process(Double(x[i &* channels &+ ch])))
+            p[i] += y * y
+          }
+        }
       }
     }
+    return power
+  }
+
+  /// Integrated loudness from ``weightedPower(_:channels:sampleRate:)``, each frame's power
+  /// multiplied by `weights[n]` (nil: 1) and by `scale`: the gated mean over 400 ms blocks with
+  /// 75 % overlap, in LUFS (−∞ for silence or audio shorter than one block).
+  public static func integratedLoudness(power: [Double], weights: [Float]? = nil, scale: Double = 1, sampleRate: Double) -> Double {
+    let frames = power.count
+    let block = Int(0.4 * sampleRate), step = Int(0.1 * sampleRate)
+    guard frames >= block else { return -.infinity }
     // Prefix sums make every block's mean square O(1).
-    var prefix = [[Double]](repeating: [Double](repeating: 0, count: frames + 1), count: channels)
-    for ch in 0..<channels { for i in 0..<frames { prefix[ch][i + 1] = prefix[ch][i] + squares[ch][i] } }
+    var prefix = [Double](repeating: 0, count: frames + 1)
+    if let weights {
+      for i in 0..<frames { prefix[i + 1] = prefix[i] + power[i] * Double(weights[i]) }
+    } else {
+      for i in 0..<frames { prefix[i + 1] = prefix[i] + power[i] }
+    }
     var powers: [Double] = []
     var start = 0
     while start + block <= frames {
-      var z = 0.0
-      for ch in 0..<channels { z += (prefix[ch][start + block] - prefix[ch][start]) / Double(block) }
-      powers.append(z)
+      powers.append(scale * (prefix[start + block] - prefix[start]) / Double(block))
       start += step
     }
     func lufs(_ p: Double) -> Double { -0.691 + 10 * log10(p) }

@@ -27,6 +27,11 @@ public struct Mastering: Sendable {
     /// ``AudioExport``; 0 otherwise).
     public var duration = 0.0
     public var renderSeconds = 0.0
+    /// How often gain and limiter were applied to the audio: 1 when the prediction from the
+    /// source's measurements was verified, more when the chain had to fall back.
+    public var passes = 1
+    /// Wall-clock seconds the mastering took (set by ``AudioExport``).
+    public var masteringSeconds = 0.0
   }
 
   /// DC blocker y[n] = x[n] − x[n−1] + R·y[n−1], R = e^(−2π·10 Hz/fs): removes FluidSynth's
@@ -48,25 +53,54 @@ public struct Mastering: Sendable {
   }
 
   /// Masters interleaved audio in place and reports the levels.
+  ///
+  /// One measurement of the source: its K-weighted power and its true-peak detector, per
+  /// frame. Both scale exactly with a gain, and the limiter's gain curve is a function of the
+  /// detector, so the loudness after gain and limiting is predicted from them (the limiter's
+  /// gain moves slowly beside the K-weighting filters) and the gain is corrected on the
+  /// prediction, without touching the audio. Then the gain and the limiter are applied once and
+  /// the result is verified once (loudness and true peak). Only if the verification misses the
+  /// target by more than 0.2 LU does the chain fall back to measuring the audio after each
+  /// correction (``Report/passes`` counts the applications).
   public func apply(_ samples: inout [Float], channels: Int, sampleRate: Double, gain fixedGain: Double? = nil) -> Report {
     Self.removeDC(&samples, channels: channels, sampleRate: sampleRate)
-    let input = LoudnessMeter.integratedLoudness(samples, channels: channels, sampleRate: sampleRate)
-    let source = samples
+    let limit = pow(10, (ceiling - 0.1) / 20)
+    let power = LoudnessMeter.weightedPower(samples, channels: channels, sampleRate: sampleRate)
+    let input = LoudnessMeter.integratedLoudness(power: power, sampleRate: sampleRate)
+    let detector = TruePeak.detector(samples, channels: channels)
     var gain = fixedGain ?? (input.isFinite ? pow(10, (targetLoudness - input) / 20) : 1)
-    // Limiting lowers the loudness of peaky material, so gain and limiter are iterated (at
-    // most eight passes, gain capped at +40 dB) until the result is within 0.2 LU of target;
-    // each correction overshoots by half, since the limiter takes back part of every boost.
-    let passes = fixedGain == nil ? 8 : 1
-    for pass in 0..<passes {
-      for i in samples.indices { samples[i] = Float(Double(source[i]) * gain) }
-      limit(&samples, channels: channels, sampleRate: sampleRate, ceiling: pow(10, (ceiling - 0.1) / 20))
-      guard fixedGain == nil, pass < passes - 1 else { break }
-      let measured = LoudnessMeter.integratedLoudness(samples, channels: channels, sampleRate: sampleRate)
-      guard measured.isFinite, abs(measured - targetLoudness) > 0.2 else { break }
-      let correction = targetLoudness - measured
-      gain = min(100, gain * pow(10, (correction > 0 ? 1.5 * correction : correction) / 20))
+    var curve = Self.limiterCurve(detector, gain: gain, ceiling: limit, sampleRate: sampleRate)
+    if fixedGain == nil {
+      // Limiting lowers the loudness of peaky material: correct the gain on the prediction
+      // (at most eight times, gain capped at +40 dB); each boost overshoots by half, since the
+      // limiter takes back part of it.
+      for _ in 0..<8 {
+        let predicted = LoudnessMeter.integratedLoudness(power: power, weights: curve.map { $0 * $0 }, scale: gain * gain, sampleRate: sampleRate)
+        guard predicted.isFinite, abs(predicted - targetLoudness) > 0.05 else { break }
+        let correction = targetLoudness - predicted
+        gain = min(100, gain * pow(10, (correction > 0 ? 1.5 * correction : correction) / 20))
+        curve = Self.limiterCurve(detector, gain: gain, ceiling: limit, sampleRate: sampleRate)
+      }
     }
-    // The interpolated peak can still overshoot by a hair after gain changes: trim it.
+    let source = fixedGain == nil ? samples : []
+    Self.scale(&samples, channels: channels, gain: gain, curve: curve)
+    var report = verify(&samples, channels: channels, sampleRate: sampleRate, input: input, gain: gain)
+    guard fixedGain == nil, report.outputLoudness.isFinite, abs(report.outputLoudness - targetLoudness) > 0.2 else { return report }
+    // The prediction missed: measure the audio after each correction instead.
+    for pass in 2...9 {
+      let correction = targetLoudness - report.outputLoudness
+      gain = min(100, gain * pow(10, (correction > 0 ? 1.5 * correction : correction) / 20))
+      samples = source
+      Self.scale(&samples, channels: channels, gain: gain, curve: Self.limiterCurve(detector, gain: gain, ceiling: limit, sampleRate: sampleRate))
+      report = verify(&samples, channels: channels, sampleRate: sampleRate, input: input, gain: gain)
+      report.passes = pass
+      guard report.outputLoudness.isFinite, abs(report.outputLoudness - targetLoudness) > 0.2 else { break }
+    }
+    return report
+  }
+
+  /// Trims the last hair of interpolated overshoot and measures the result.
+  private func verify(_ samples: inout [Float], channels: Int, sampleRate: Double, input: Double, gain: Double) -> Report {
     var peak = TruePeak.level(samples, channels: channels)
     if peak > ceiling {
       let trim = Float(pow(10, (ceiling - 0.05 - peak) / 20))
@@ -78,45 +112,60 @@ public struct Mastering: Sendable {
       truePeak: peak, gain: gain)
   }
 
-  /// Look-ahead limiter (5 ms): the gain needed per frame (from the oversampled detector) is
-  /// taken as the minimum over the coming 5 ms, released with a 100 ms time constant and
-  /// smoothed by a 5 ms box average, so no frame exceeds `ceiling` and no gain change clicks.
-  func limit(_ samples: inout [Float], channels: Int, sampleRate: Double, ceiling: Double) {
-    let frames = samples.count / channels
-    guard frames > 0 else { return }
+  /// samples[frame] ×= gain · curve[frame].
+  static func scale(_ samples: inout [Float], channels: Int, gain: Double, curve: [Float]) {
+    let g = Float(gain)
+    samples.withUnsafeMutableBufferPointer { x in
+      for n in 0..<min(curve.count, x.count / max(1, channels)) {
+        let f = g * curve[n]
+        for ch in 0..<channels { x[n &* channels &+ ch] *= f }
+      }
+    }
+  }
+
+  /// The look-ahead limiter's gain per frame (5 ms look-ahead) for audio whose true-peak
+  /// detector is `detector` × `gain`: the gain needed per frame is taken as the minimum over
+  /// the coming 5 ms, released with a 100 ms time constant and smoothed by a 5 ms box average,
+  /// so no frame exceeds `ceiling` and no gain change clicks.
+  static func limiterCurve(_ detector: [Float], gain: Double, ceiling: Double, sampleRate: Double) -> [Float] {
+    let frames = detector.count
+    guard frames > 0 else { return [] }
     let lookahead = max(1, Int(0.005 * sampleRate))
-    let detector = TruePeak.detector(samples, channels: channels)
-    let required = detector.map { $0 > 0 ? min(1, ceiling / Double($0)) : 1 }
+    let required = detector.map { d -> Double in
+      let peak = gain * Double(d)
+      return peak > 0 ? min(1, ceiling / peak) : 1
+    }
     // held[n] = min(required[n ... n + L − 1]): the gain must be reached before the peak.
     var held = [Double](repeating: 1, count: frames)
     var deque: [Int] = []
+    deque.reserveCapacity(lookahead + 1)
     var head = 0
     for n in stride(from: frames - 1, through: 0, by: -1) {
       while deque.count > head, let last = deque.last, required[last] >= required[n] { deque.removeLast() }
       deque.append(n)
       while deque[head] > n + lookahead - 1 { head += 1 }
       held[n] = required[deque[head]]
+      if head > 4096 && head * 2 > deque.count {
+        deque.removeFirst(head)
+        head = 0
+      }
     }
     let release = exp(-1 / (0.1 * sampleRate))
     var r = 1.0
-    var smoothed = [Double](repeating: 1, count: frames)
-    for n in 0..<frames {
-      r = held[n] < r ? held[n] : held[n] + release * (r - held[n])
-      smoothed[n] = r
-    }
     // gain[n] = mean(r[n − L + 1 ... n]). Every r[m] in that window is ≤ held[m], which is the
     // minimum of the required gains over a window containing n, so gain[n] ≤ required[n]:
     // the ceiling holds, and the box average turns each gain step into a 5 ms ramp.
-    var gain = [Double](repeating: 1, count: frames)
+    var smoothed = [Double](repeating: 1, count: frames)
+    var curve = [Float](repeating: 1, count: frames)
     var sum = 0.0
     for n in 0..<frames {
-      sum += smoothed[n]
+      r = held[n] < r ? held[n] : held[n] + release * (r - held[n])
+      smoothed[n] = r
+      sum += r
       if n >= lookahead { sum -= smoothed[n - lookahead] }
-      gain[n] = sum / Double(min(n + 1, lookahead))
+      curve[n] = Float(sum / Double(min(n + 1, lookahead)))
     }
-    for n in 0..<frames {
-      for ch in 0..<channels { samples[n * channels + ch] = Float(Double(samples[n * channels + ch]) * gain[n]) }
-    }
+    return curve
   }
 
   /// TPDF dither of ±1 LSB at `bits`, from a fixed-seed generator, so renders stay

@@ -9,11 +9,11 @@ public enum RendererChoice: String, Sendable, Hashable, Codable, CaseIterable {
   /// Eigentone's own synthesizer: Karplus–Strong strings, FM, a TB-303, 808/909 drums, supersaw.
   case builtin
 
-  /// One line for help texts and the studio page.
+  /// A short label for the studio page's menu.
   public var summary: String {
     switch self {
-    case .fluidsynth: "FluidSynth with a General MIDI soundfont"
-    case .builtin: "Eigentone's own synthesizer (Karplus-Strong strings, FM, a TB-303, 808/909 drums, supersaw)"
+    case .fluidsynth: "FluidSynth (General MIDI)"
+    case .builtin: "Built-in synthesizer"
     }
   }
 

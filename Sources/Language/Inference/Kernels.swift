@@ -1,6 +1,7 @@
 import Foundation
 import Linalg
 import PackedGEMM
+import PackedGEMMAVX2
 
 #if canImport(Glibc)
   import Glibc
@@ -10,6 +11,16 @@ import PackedGEMM
 
 /// The small operations of a transformer block, on row-major `[tokens × width]` arrays.
 enum Kernels {
+  /// The vector kernels at ``Linalg/level``: AVX-512 or AVX2 (the same source, so the same
+  /// sums in the same order), or nil at the scalar level (plain Swift and OpenBLAS).
+  static let vector: (any VectorKernelSet.Type)? = {
+    switch Linalg.level {
+    case .avx512: PackedGEMM.VectorKernels.self
+    case .avx2: PackedGEMMAVX2.VectorKernels.self
+    case .scalar: nil
+    }
+  }()
+
   /// `x · Wᵀ` for W stored as output rows × input columns.
   static func linear(_ x: [Float], _ w: UnsafeBufferPointer<Float>, tokens: Int, input: Int, output: Int) -> [Float] {
     var y = [Float](repeating: 0, count: tokens * output)
@@ -23,12 +34,12 @@ enum Kernels {
   }
 
   /// `x · Wᵀ` with W packed for the AVX-512 kernel, on as many threads as OpenBLAS uses.
-  static func linear(_ x: [Float], _ w: PackedMatrix, tokens: Int) -> [Float] {
+  static func linear(_ x: [Float], _ w: any PackedWeights, tokens: Int) -> [Float] {
     // Every element is written by the kernel, so the array is not zeroed first.
     [Float](unsafeUninitializedCapacity: tokens * w.rows) { yb, initialized in
       x.withUnsafeBufferPointer { xb in
         guard let xp = xb.baseAddress, let yp = yb.baseAddress else { return }
-        w.multiply(xp, tokens: tokens, into: yp, threads: Linalg.threadCount)
+        w.multiply(xp, tokens: tokens, into: yp, threads: Linalg.threadCount, pool: .shared)
       }
       initialized = tokens * w.rows
     }
@@ -36,14 +47,14 @@ enum Kernels {
 
   /// x += y, elementwise.
   static func add(_ y: [Float], to x: inout [Float]) {
-    guard Linalg.hasAVX512 else {
+    guard let vector else {
       for i in x.indices { x[i] += y[i] }
       return
     }
     y.withUnsafeBufferPointer { yb in
       x.withUnsafeMutableBufferPointer { xb in
         guard let yp = yb.baseAddress, let xp = xb.baseAddress else { return }
-        VectorKernels.axpy(1, yp, xp, count: min(xb.count, yb.count))
+        vector.axpy(1, yp, xp, count: min(xb.count, yb.count))
       }
     }
   }
@@ -125,8 +136,8 @@ enum Kernels {
     var probabilities = [Float](repeating: 0, count: segments.reduce(0) { $0 + H * $1.count * $1.count })
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
-    if Linalg.hasAVX512 {
-      attentionAVX512(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, out: &out, probabilities: &probabilities)
+    if let vector {
+      attentionVector(vector, q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, out: &out, probabilities: &probabilities)
       return (out, probabilities)
     }
     // These products are tiny (tokens × head size): OpenBLAS's thread hand-offs would cost more
@@ -168,11 +179,11 @@ enum Kernels {
     return (out, probabilities)
   }
 
-  /// The same attention with the AVX-512 vector kernels: only the causal half of the scores
-  /// is computed (a dot product of two contiguous head rows each), and each output row is a
-  /// sum of value rows scaled by the probabilities.
-  static func attentionAVX512(
-    q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int, out: inout [Float],
+  /// The same attention with the vector kernels: only the causal half of the scores is
+  /// computed (a dot product of two contiguous head rows each), and each output row is a sum of
+  /// value rows scaled by the probabilities.
+  static func attentionVector(
+    _ kernels: any VectorKernelSet.Type, q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int, out: inout [Float],
     probabilities: inout [Float]
   ) {
     let scale = Float(1 / Double(D).squareRoot())
@@ -192,9 +203,9 @@ enum Kernels {
           let g = h / group
           let qt = q0 + (lower + t) * H * D + h * D
           let row = p0 + offset + h * T * T + t * T
-          for s in 0...t { row[s] = scale * VectorKernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
-          VectorKernels.softmax(row, count: t + 1)
-          VectorKernels.weightedRows(
+          for s in 0...t { row[s] = scale * kernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
+          kernels.softmax(row, count: t + 1)
+          kernels.weightedRows(
             row, count: t + 1, rows: v0 + lower * G * D + g * D, stride: G * D, width: D, into: o0 + (lower + t) * H * D + h * D)
         }
         // Every (head, query) pair is independent (its own probability row and output
@@ -234,7 +245,7 @@ enum Kernels {
   static func swiGLU(_ gu: [Float], tokens: Int, width f: Int) -> [Float] {
     var a = [Float](repeating: 0, count: tokens * f)
     let chunks = min(tokens, WorkerPool.shared.workers + 1)
-    let vector = Linalg.hasAVX512
+    let vector = Self.vector
     gu.withUnsafeBufferPointer { gb in
       a.withUnsafeMutableBufferPointer { ab in
         guard let g0 = gb.baseAddress, let a0 = ab.baseAddress else { return }
@@ -242,8 +253,8 @@ enum Kernels {
         WorkerPool.shared.run(parts: chunks) { c in
           guard let g = UnsafePointer<Float>(bitPattern: gAddress), let a = UnsafeMutablePointer<Float>(bitPattern: aAddress) else { return }
           for t in stride(from: c, to: tokens, by: chunks) {
-            if vector {
-              VectorKernels.swiGLU(gate: g + t * 2 * f, up: g + t * 2 * f + f, into: a + t * f, count: f)
+            if let vector {
+              vector.swiGLU(gate: g + t * 2 * f, up: g + t * 2 * f + f, into: a + t * f, count: f)
             } else {
               for j in 0..<f { a[t * f + j] = silu(g[t * 2 * f + j]) * g[t * 2 * f + f + j] }
             }

@@ -47,8 +47,8 @@ public struct LanguageModel: Sendable {
     let weights: [String: [Float]]
     /// Matrices packed for the AVX-512 kernel (only on CPUs that have it), by tensor name or
     /// `fused.qkv.L` / `fused.gateup.L`; a matrix packed here is not also kept in `weights`.
-    let packed: [String: PackedMatrix]
-    init(_ weights: [String: [Float]], packed: [String: PackedMatrix] = [:]) {
+    let packed: [String: any PackedWeights]
+    init(_ weights: [String: [Float]], packed: [String: any PackedWeights] = [:]) {
       self.weights = weights
       self.packed = packed
     }
@@ -164,11 +164,13 @@ public struct LanguageModel: Sendable {
   /// Llama's q, k, v and its gate and up projections are stacked so each group is one product.
   public func preloaded() throws(InferenceError) -> LanguageModel {
     var weights: [String: [Float]] = [:]
-    var packed: [String: PackedMatrix] = [:]
+    var packed: [String: any PackedWeights] = [:]
     var fusedParts = Set<String>()
-    // On AVX-512 CPUs a Llama's products run on matrices packed once here (PackedGEMM);
+    // At the AVX-512 and AVX2 levels a Llama's products run on matrices packed once here
+    // (PackedGEMM, PackedGEMMAVX2);
     // elsewhere OpenBLAS multiplies the row-major copies.
-    let pack = architecture == .llama && Linalg.hasAVX512
+    let kernels = architecture == .llama ? Kernels.vector : nil
+    let pack = kernels != nil
     if architecture == .llama {
       for l in 0..<layers {
         let qkv = ["q", "k", "v"].map { names.layer(l, $0) }, gateUp = ["gate", "up"].map { names.layer(l, $0) }
@@ -181,7 +183,7 @@ public struct LanguageModel: Sendable {
             rows += t.shape.first ?? 0
           }
           if pack, rows > 0 {
-            packed[key] = stacked.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: rows, columns: stacked.count / rows) }
+            packed[key] = stacked.withUnsafeBufferPointer { kernels?.pack(rowMajor: $0, rows: rows, columns: stacked.count / rows) }
           } else {
             weights[key] = stacked
           }
@@ -194,7 +196,7 @@ public struct LanguageModel: Sendable {
       let values: [Float]
       do { values = try checkpoint.decode(t) } catch { continue }
       if packable.contains(t.name), t.shape.count == 2 {
-        packed[t.name] = values.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
+        packed[t.name] = values.withUnsafeBufferPointer { kernels?.pack(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
       } else {
         weights[t.name] = values
       }
@@ -203,7 +205,7 @@ public struct LanguageModel: Sendable {
       // The output matrix (or the tied embedding) for the logits, packed too.
       let name = names.output ?? names.embedding
       if let t = checkpoint.tensor(named: name), t.shape.count == 2, let values = try? checkpoint.decode(t) {
-        packed["logits"] = values.withUnsafeBufferPointer { PackedMatrix(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
+        packed["logits"] = values.withUnsafeBufferPointer { kernels?.pack(rowMajor: $0, rows: t.shape[0], columns: t.shape[1]) }
       }
     }
     return LanguageModel(copying: self, store: WeightStore(weights, packed: packed))

@@ -14,9 +14,9 @@ private final class PairQueue: Sendable {
 /// so the kernel streams one contiguous vector per input and never repacks (OpenBLAS packs
 /// the weights again on every call, which cost a fifth of a forward pass).
 ///
-/// This module is compiled for x86-64 with AVX-512 (`-target-cpu skylake-avx512`): call
-/// anything in it only when ``Linalg/hasAVX512`` is true (``PackedMatrix/isAvailable`` is the
-/// caller's guard, evaluated outside this module).
+/// This file is compiled for x86-64 with AVX-512 (`-target-cpu skylake-avx512`, module
+/// `PackedGEMM`) and again with AVX2 + FMA (`-target-cpu haswell`, module `PackedGEMMAVX2`):
+/// call a module's code only when ``Linalg/level`` is that module's ``VectorKernels/level``.
 ///
 /// A pass streams every weight from memory once, so the kernel is built around that stream:
 /// each thread prefetches its next pair of panels into L2 while it computes the current pair
@@ -25,7 +25,7 @@ private final class PairQueue: Sendable {
 ///
 /// Results do not depend on the thread count: every output is one thread's sum over the inputs
 /// in order.
-public struct PackedMatrix: Sendable {
+public struct PackedMatrix: PackedWeights {
   /// Outputs (rows of W).
   public let rows: Int
   /// Inputs (columns of W).
@@ -150,64 +150,107 @@ public struct PackedMatrix: Sendable {
       let w0 = w + (2 &* pair &* K &+ k0), w1 = w0 + K
       let n = k1 &- k0
       var t = 0
-      while t &+ 8 <= tokens {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-        var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
-        var b0 = SIMD16<Float>(), b1 = SIMD16<Float>(), b2 = SIMD16<Float>(), b3 = SIMD16<Float>()
-        var b4 = SIMD16<Float>(), b5 = SIMD16<Float>(), b6 = SIMD16<Float>(), b7 = SIMD16<Float>()
-        if !first {
-          (a0, b0) = load(y, t, column)
-          (a1, b1) = load(y, t &+ 1, column)
-          (a2, b2) = load(y, t &+ 2, column)
-          (a3, b3) = load(y, t &+ 3, column)
-          (a4, b4) = load(y, t &+ 4, column)
-          (a5, b5) = load(y, t &+ 5, column)
-          (a6, b6) = load(y, t &+ 6, column)
-          (a7, b7) = load(y, t &+ 7, column)
-        }
-        let xs8 = xt + (t &* K &+ k0 &* 8)
-        for k in 0..<n {
-          if k & mask == 0, ahead < aheadEnd {
-            eigentone_prefetch_l2(ahead)
-            ahead += 1
+      #if EIGENTONE_AVX2
+        // AVX2 has 16 registers of 8 floats: the 8-token tile's 16 accumulators of 16 floats
+        // would spill. So the tile runs in four passes over the inputs, tokens 0–3 and 4–7
+        // against panel a and then panel b: 4 accumulators (8 registers) each, the panel read
+        // from the cache four times. Every output is still one sum over the inputs in order,
+        // with the same fused multiply-adds, so the results equal the AVX-512 kernel's bit for bit.
+        while t &+ 8 <= tokens {
+          let xs8 = xt + (t &* K &+ k0 &* 8)
+          for quarter in 0..<4 {
+            let half = quarter >> 1
+            let panel = quarter & 1
+            let wp = panel == 0 ? w0 : w1
+            let col = column &+ 16 &* panel
+            let tt = t &+ 4 &* half
+            var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+            if !first {
+              c0 = load16(y, tt, col)
+              c1 = load16(y, tt &+ 1, col)
+              c2 = load16(y, tt &+ 2, col)
+              c3 = load16(y, tt &+ 3, col)
+            }
+            let xh = xs8 + 4 &* half
+            for k in 0..<n {
+              if quarter == 0, k & mask == 0, ahead < aheadEnd {
+                eigentone_prefetch_l2(ahead)
+                ahead += 1
+              }
+              let u = wp[k]
+              let xk = xh + k &* 8
+              c0.addProduct(SIMD16(repeating: xk[0]), u)
+              c1.addProduct(SIMD16(repeating: xk[1]), u)
+              c2.addProduct(SIMD16(repeating: xk[2]), u)
+              c3.addProduct(SIMD16(repeating: xk[3]), u)
+            }
+            store16(c0, y, tt, col)
+            store16(c1, y, tt &+ 1, col)
+            store16(c2, y, tt &+ 2, col)
+            store16(c3, y, tt &+ 3, col)
           }
-          let u = w0[k], v = w1[k]
-          let xk = xs8 + k &* 8
-          var s = SIMD16<Float>(repeating: xk[0])
-          a0.addProduct(s, u)
-          b0.addProduct(s, v)
-          s = SIMD16(repeating: xk[1])
-          a1.addProduct(s, u)
-          b1.addProduct(s, v)
-          s = SIMD16(repeating: xk[2])
-          a2.addProduct(s, u)
-          b2.addProduct(s, v)
-          s = SIMD16(repeating: xk[3])
-          a3.addProduct(s, u)
-          b3.addProduct(s, v)
-          s = SIMD16(repeating: xk[4])
-          a4.addProduct(s, u)
-          b4.addProduct(s, v)
-          s = SIMD16(repeating: xk[5])
-          a5.addProduct(s, u)
-          b5.addProduct(s, v)
-          s = SIMD16(repeating: xk[6])
-          a6.addProduct(s, u)
-          b6.addProduct(s, v)
-          s = SIMD16(repeating: xk[7])
-          a7.addProduct(s, u)
-          b7.addProduct(s, v)
+          t &+= 8
         }
-        store(a0, b0, y, t, column)
-        store(a1, b1, y, t &+ 1, column)
-        store(a2, b2, y, t &+ 2, column)
-        store(a3, b3, y, t &+ 3, column)
-        store(a4, b4, y, t &+ 4, column)
-        store(a5, b5, y, t &+ 5, column)
-        store(a6, b6, y, t &+ 6, column)
-        store(a7, b7, y, t &+ 7, column)
-        t &+= 8
-      }
+      #else
+        while t &+ 8 <= tokens {
+          var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+          var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
+          var b0 = SIMD16<Float>(), b1 = SIMD16<Float>(), b2 = SIMD16<Float>(), b3 = SIMD16<Float>()
+          var b4 = SIMD16<Float>(), b5 = SIMD16<Float>(), b6 = SIMD16<Float>(), b7 = SIMD16<Float>()
+          if !first {
+            (a0, b0) = load(y, t, column)
+            (a1, b1) = load(y, t &+ 1, column)
+            (a2, b2) = load(y, t &+ 2, column)
+            (a3, b3) = load(y, t &+ 3, column)
+            (a4, b4) = load(y, t &+ 4, column)
+            (a5, b5) = load(y, t &+ 5, column)
+            (a6, b6) = load(y, t &+ 6, column)
+            (a7, b7) = load(y, t &+ 7, column)
+          }
+          let xs8 = xt + (t &* K &+ k0 &* 8)
+          for k in 0..<n {
+            if k & mask == 0, ahead < aheadEnd {
+              eigentone_prefetch_l2(ahead)
+              ahead += 1
+            }
+            let u = w0[k], v = w1[k]
+            let xk = xs8 + k &* 8
+            var s = SIMD16<Float>(repeating: xk[0])
+            a0.addProduct(s, u)
+            b0.addProduct(s, v)
+            s = SIMD16(repeating: xk[1])
+            a1.addProduct(s, u)
+            b1.addProduct(s, v)
+            s = SIMD16(repeating: xk[2])
+            a2.addProduct(s, u)
+            b2.addProduct(s, v)
+            s = SIMD16(repeating: xk[3])
+            a3.addProduct(s, u)
+            b3.addProduct(s, v)
+            s = SIMD16(repeating: xk[4])
+            a4.addProduct(s, u)
+            b4.addProduct(s, v)
+            s = SIMD16(repeating: xk[5])
+            a5.addProduct(s, u)
+            b5.addProduct(s, v)
+            s = SIMD16(repeating: xk[6])
+            a6.addProduct(s, u)
+            b6.addProduct(s, v)
+            s = SIMD16(repeating: xk[7])
+            a7.addProduct(s, u)
+            b7.addProduct(s, v)
+          }
+          store(a0, b0, y, t, column)
+          store(a1, b1, y, t &+ 1, column)
+          store(a2, b2, y, t &+ 2, column)
+          store(a3, b3, y, t &+ 3, column)
+          store(a4, b4, y, t &+ 4, column)
+          store(a5, b5, y, t &+ 5, column)
+          store(a6, b6, y, t &+ 6, column)
+          store(a7, b7, y, t &+ 7, column)
+          t &+= 8
+        }
+      #endif
       while t < tokens {
         let xs = x + (t &* K &+ k0)
         var (a, b) = first ? (SIMD16<Float>(), SIMD16<Float>()) : load(y, t, column)
@@ -225,6 +268,25 @@ public struct PackedMatrix: Sendable {
         t &+= 1
       }
       k0 = k1
+    }
+  }
+
+  /// Reads back the partial sums of outputs `column ..< column + 16` of token `t`.
+  @inline(__always)
+  private func load16(_ y: UnsafeMutablePointer<Float>, _ t: Int, _ column: Int) -> SIMD16<Float> {
+    if column &+ 16 <= rows { return UnsafeRawPointer(y + (t &* rows &+ column)).loadUnaligned(as: SIMD16<Float>.self) }
+    var a = SIMD16<Float>()
+    for j in 0..<16 where column + j < rows { a[j] = y[t * rows + column + j] }
+    return a
+  }
+
+  /// Writes outputs `column ..< column + 16` of token `t` (fewer at the padded edge).
+  @inline(__always)
+  private func store16(_ a: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>, _ t: Int, _ column: Int) {
+    if column &+ 16 <= rows {
+      UnsafeMutableRawPointer(y + (t &* rows &+ column)).storeBytes(of: a, as: SIMD16<Float>.self)
+    } else {
+      for j in 0..<16 where column + j < rows { y[t * rows + column + j] = a[j] }
     }
   }
 

@@ -1,7 +1,20 @@
-/// Dot products and scaled additions of float vectors with 16-float AVX-512 vectors, for the
-/// attention of a forward pass (rows of 64 floats: a head). Same caveat as ``PackedMatrix``:
-/// call only when ``Linalg/hasAVX512`` is true.
-public enum VectorKernels {
+public import Linalg
+
+/// Dot products and scaled additions of float vectors in 16-float vectors, for the attention
+/// and MLP of a forward pass (rows of 64 floats: a head). This file is compiled twice, for
+/// AVX-512 (module `PackedGEMM`) and for AVX2 + FMA (module `PackedGEMMAVX2`, a link to it):
+/// call a module's kernels only when ``Linalg/level`` is its ``level``.
+public enum VectorKernels: VectorKernelSet {
+  #if EIGENTONE_AVX2
+    public static let level = InstructionLevel.avx2
+  #else
+    public static let level = InstructionLevel.avx512
+  #endif
+
+  public static func pack(rowMajor w: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> any PackedWeights {
+    PackedMatrix(rowMajor: w, rows: rows, columns: columns)
+  }
+
   /// Σ a[i]·b[i] over `count` floats (four partial sums, then a fixed-order reduction, so
   /// the result is the same every run).
   public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {

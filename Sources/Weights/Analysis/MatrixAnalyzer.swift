@@ -1,4 +1,3 @@
-import AnalysisAVX512
 import Anatomy
 import Checkpoint
 import Linalg
@@ -120,7 +119,7 @@ enum MatrixAnalyzer {
                 let rowSq = rowBuffer.baseAddress
               else { return }
               let firstValue = FusedPass.firstFinite(src, rows: count, stride: stored.cols, offset: columnRange.lowerBound, cols: cols)
-              let pass = Linalg.hasAVX512 ? AnalysisAVX512.FusedPass.run : FusedPass.run
+              let pass = FusedPass.atLevel
               let totals = pass(
                 src, count, stored.cols, columnRange.lowerBound, cols, Double(firstValue), dst, rowSq + r0, colSq)
               sums = PowerSums(shift: Double(firstValue), totals: totals)

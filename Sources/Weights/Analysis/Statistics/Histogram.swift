@@ -1,4 +1,3 @@
-import AnalysisAVX512
 import Linalg
 
 /// A fixed-bin histogram: ``binCount`` equal bins over `[lower, upper]` (the tensor's finite
@@ -19,22 +18,19 @@ public struct Histogram: Sendable, Hashable, Codable {
   }
 
   /// Adds the finite values of `values` and returns how many have |x| < `limit`
-  /// (``FusedPass/histogram(_:lower:scale:bins:limit:copies:)``, AVX-512 when the CPU has it).
+  /// (``FusedPass/histogram(_:lower:scale:bins:limit:copies:)``, at ``Linalg/level``).
   @discardableResult
   public mutating func add(_ values: UnsafeBufferPointer<Float>, countingBelow limit: Float) -> Int {
     guard !values.isEmpty else { return 0 }
     let bins = counts.count
     let scale = upper > lower ? Double(bins) / (upper - lower) : 0
     let stride = bins + 1
-    let (lower, avx512) = (self.lower, Linalg.hasAVX512)
+    let lower = self.lower
     let copyCount = FusedPass.copyCount
     return withUnsafeTemporaryAllocation(of: Int.self, capacity: copyCount * stride) { copies in
       guard let c = copies.baseAddress else { return 0 }
       c.initialize(repeating: 0, count: copyCount * stride)
-      let small =
-        avx512
-        ? AnalysisAVX512.FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
-        : FusedPass.histogram(values, lower: lower, scale: scale, bins: bins, limit: limit, copies: c)
+      let small = FusedPass.histogramAtLevel(values, lower, scale, bins, limit, c)
       for b in 0..<bins {
         counts[b] += (0..<copyCount).reduce(0) { $0 + c[$1 * stride + b] }
       }

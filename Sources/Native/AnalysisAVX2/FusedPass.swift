@@ -1,0 +1,1 @@
+../../Weights/Analysis/Statistics/FusedPass.swift

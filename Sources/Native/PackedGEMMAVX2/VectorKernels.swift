@@ -1,0 +1,1 @@
+../PackedGEMM/VectorKernels.swift
