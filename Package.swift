@@ -59,13 +59,18 @@ let package = Package(
     .systemLibrary(name: "CSndFile", path: "Sources/Native/CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
     // A header-only C function for software prefetch (no library to link).
     .systemLibrary(name: "CPrefetch", path: "Sources/Native/CPrefetch"),
-    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE"], path: "Sources/Native/Linalg", swiftSettings: optimisedSettings),
+    // The CPU's instruction level (EIGENTONE_ISA or its best), which every kernel choice reads.
+    .target(name: "CPUFeatures", path: "Sources/Native/CPUFeatures", swiftSettings: swiftSettings),
+    .target(name: "Linalg", dependencies: ["COpenBLAS", "CLAPACKE", "CPUFeatures"], path: "Sources/Native/Linalg", swiftSettings: optimisedSettings),
     .target(name: "SoundFont", dependencies: ["CFluidSynth"], path: "Sources/Native/SoundFont", swiftSettings: swiftSettings),
     .target(name: "AudioFile", dependencies: ["CSndFile"], path: "Sources/Native/AudioFile", swiftSettings: swiftSettings),
     // The analysis's per-value kernels again (links to Weights/Analysis/Statistics/FusedPass.swift),
     // compiled for AVX-512 and for AVX2; Analysis calls the one of `Linalg.level`.
     .target(name: "AnalysisAVX512", path: "Sources/Native/AnalysisAVX512", swiftSettings: avx512Settings),
     .target(name: "AnalysisAVX2", path: "Sources/Native/AnalysisAVX2", swiftSettings: avx2Settings),
+    // The f16/bf16 widening of checkpoints again (links to Weights/Checkpoint/Decode/Widening.swift).
+    .target(name: "WideningAVX512", path: "Sources/Native/WideningAVX512", swiftSettings: avx512Settings),
+    .target(name: "WideningAVX2", path: "Sources/Native/WideningAVX2", swiftSettings: avx2Settings),
     .target(name: "PackedGEMM", dependencies: ["Linalg", "CPrefetch"], path: "Sources/Native/PackedGEMM", swiftSettings: avx512Settings),
     // The same two files (links), compiled for AVX2 + FMA.
     .target(name: "PackedGEMMAVX2", dependencies: ["Linalg", "CPrefetch"], path: "Sources/Native/PackedGEMMAVX2", swiftSettings: avx2Settings),
@@ -75,7 +80,8 @@ let package = Package(
     .target(name: "JSONText", path: "Sources/Support/JSONText", swiftSettings: optimisedSettings),
 
     // MARK: - Weights flow: model file → Checkpoint → Anatomy (roles) → Analysis (portrait) → Compare
-    .target(name: "Checkpoint", dependencies: ["AtomicFile"], path: "Sources/Weights/Checkpoint", swiftSettings: optimisedSettings),
+    .target(
+      name: "Checkpoint", dependencies: ["AtomicFile", "CPUFeatures", "WideningAVX2", "WideningAVX512"], path: "Sources/Weights/Checkpoint", swiftSettings: optimisedSettings),
     .target(name: "Anatomy", dependencies: ["Checkpoint"], path: "Sources/Weights/Anatomy", swiftSettings: swiftSettings),
     .target(
       name: "Analysis", dependencies: ["AtomicFile", "Checkpoint", "Anatomy", "Linalg", "JSONText", "AnalysisAVX512", "AnalysisAVX2"], path: "Sources/Weights/Analysis",
@@ -128,7 +134,9 @@ let package = Package(
 
     // MARK: - Tests
     .target(name: "_TestSupport", dependencies: ["Checkpoint"], path: "Tests/_TestSupport", swiftSettings: swiftSettings),
-    .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "CheckpointTests", dependencies: ["Checkpoint", "CPUFeatures", "WideningAVX2", "WideningAVX512", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftSettings),
     .testTarget(name: "AnatomyTests", dependencies: ["Anatomy", "Checkpoint", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "AnalysisAVX512", "Anatomy", "Checkpoint", "Linalg", "_TestSupport"], resources: [.copy("Fixtures")],

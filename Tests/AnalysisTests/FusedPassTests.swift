@@ -1,3 +1,4 @@
+public import CPUFeatures
 import AnalysisAVX2
 import AnalysisAVX512
 import Linalg

@@ -1,5 +1,8 @@
 import Checkpoint
+import CPUFeatures
 import Testing
+import WideningAVX2
+import WideningAVX512
 import _TestSupport
 
 /// Every decodable dtype, written by the tests and read back through a real memory map.
@@ -70,6 +73,25 @@ struct DecodeTests {
       e.isNaN ? !(v.isNaN && v.sign == e.sign) : v.bitPattern != e.bitPattern
     }
     #expect(wrong.isEmpty, "\(wrong.prefix(4))")
+  }
+
+  /// The widening compiled for each instruction level this CPU runs (scalar in Checkpoint,
+  /// AVX2 and AVX-512 as links to the same file) gives the same bits for all 65,536 patterns.
+  @Test(arguments: [true, false])
+  func wideningIsTheSameAtEveryLevel(_ half: Bool) {
+    let patterns = (0...UInt16.max).map { $0 }
+    func widen(_ f: (Bool, Int, UnsafeRawPointer, UnsafeMutablePointer<Float>) -> Void) -> [UInt32] {
+      var out = [Float](repeating: 0, count: patterns.count)
+      patterns.withUnsafeBytes { src in out.withUnsafeMutableBufferPointer { f(half, patterns.count, src.baseAddress!, $0.baseAddress!) } }
+      return out.map(\.bitPattern)
+    }
+    let reference = widen { PortableWidening.widen(half: $0, count: $1, from: $2, into: $3) }
+    if CPU.supportedLevel >= .avx2 {
+      #expect(widen { WideningAVX2.Widening.widen(half: $0, count: $1, from: $2, into: $3) } == reference)
+    }
+    if CPU.supportedLevel >= .avx512 {
+      #expect(widen { WideningAVX512.Widening.widen(half: $0, count: $1, from: $2, into: $3) } == reference)
+    }
   }
 
   @Test func f8SpecialValues() throws {

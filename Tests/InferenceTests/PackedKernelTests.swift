@@ -1,3 +1,4 @@
+import CPUFeatures
 import Checkpoint
 import Foundation
 import Inference

@@ -261,6 +261,10 @@ struct StudioRouteTests {
       // and cancelling it ends it at once.
       let cancelled = try await client.request("/api/jobs/\(secondID)", method: "DELETE").json()
       #expect(cancelled["state"] as? String == "cancelled")
+      // Read back, a cancelled job says why, with its status (a Mutex of a tuple once lost this
+      // and crashed the server on the next read).
+      let again = try await client.request("/api/jobs/\(secondID)").json()
+      #expect(again["error"] as? String == "cancelled" && again["error_status"] as? Int == 409, "\(again)")
       let models = try await client.request("/api/models")
       #expect(models.status == 200)
       _ = try await client.request("/api/jobs/\(firstID)", method: "DELETE")

@@ -5,7 +5,8 @@ import Foundation
 #endif
 
 /// A real `eigentone serve` started for tests, listening on a free loopback port, and a small
-/// HTTP client for it (URLSession over loopback: no TLS stack is built). A small shell holds
+/// HTTP client for it (URLSession over loopback: no TLS stack is built). The server's stderr
+/// goes to `$TMPDIR/eigentone-test-serve.log` (a crash's backtrace lands there). A small shell holds
 /// the server and interrupts it (SIGINT, as a user would) when its standard input closes: on
 /// ``stop()``, or when the test process ends however it ends, so no server outlives the tests.
 public final class ServeProcess: @unchecked Sendable {
@@ -21,7 +22,7 @@ public final class ServeProcess: @unchecked Sendable {
     process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     let script = #"""
-      "$0" serve --port 0 "$@" < /dev/null & server=$!
+      "$0" serve --port 0 "$@" < /dev/null 2>> "${TMPDIR:-/tmp}/eigentone-test-serve.log" & server=$!
       echo "pid $server"
       cat > /dev/null
       kill -INT "$server" 2> /dev/null

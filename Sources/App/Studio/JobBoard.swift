@@ -36,13 +36,26 @@ public final class JobBoard: Sendable {
     public var error: PipelineError?
   }
 
+  /// Where a job stands: its state, its result (done) and its failure (failed or cancelled).
+  public struct Outcome: Sendable {
+    public var state: State
+    public var result: PipelineResult? = nil
+    public var failure: Failure? = nil
+  }
+
   /// One accepted job.
-  public final class Record: Sendable {
+  public final class Record: @unchecked Sendable {
     public let id: String
     public let kind: String
     public let folder: URL
     public let progress = JobProgress()
-    let state = Mutex<(state: State, result: PipelineResult?, failure: Failure?)>((.queued, nil, nil))
+    /// Guards ``current`` (read by the HTTP handlers, written by the job's thread). A lock and a
+    /// plain property, not a `Mutex` of a tuple: with Swift 6.3.1 in debug builds, reading a
+    /// `Mutex<(State, PipelineResult?, Failure?)>` out by `withLock { $0 }` gave back a failure
+    /// of nil and then crashed the server in `swift_release` (reproduced by cancelling a job
+    /// and reading its status; the studio tests caught it).
+    private let lock = NSLock()
+    private var current = Outcome(state: .queued)
 
     init(id: String, kind: String, folder: URL) {
       self.id = id
@@ -50,8 +63,11 @@ public final class JobBoard: Sendable {
       self.folder = folder
     }
 
-    /// The state, the result (done) and the failure (failed or cancelled).
-    public var outcome: (state: State, result: PipelineResult?, failure: Failure?) { state.withLock { $0 } }
+    /// A copy of where the job stands.
+    public var outcome: Outcome { lock.withLock { current } }
+
+    /// Replaces where the job stands.
+    func set(_ outcome: Outcome) { lock.withLock { current = outcome } }
 
     /// The names of the files a finished job made, by kind (`midi` → `score.mid`).
     public var files: [String: String] {
@@ -153,13 +169,13 @@ public final class JobBoard: Sendable {
       finish(record, .cancelled, Failure(message: "cancelled", error: .cancelled))
       return
     }
-    record.state.withLock { $0.state = .running }
+    record.set(Outcome(state: .running))
     do {
       let result = try request.run(workbench, progress: record.progress)
       if record.progress.isCancelled {
         finish(record, .cancelled, Failure(message: "cancelled", error: .cancelled))
       } else {
-        record.state.withLock { $0 = (.done, result, nil) }
+        record.set(Outcome(state: .done, result: result))
       }
     } catch let error as PipelineError {
       finish(record, error == .cancelled ? .cancelled : .failed, Failure(message: error.description, error: error))
@@ -171,7 +187,7 @@ public final class JobBoard: Sendable {
   /// Ends a job that made nothing usable: its folder is removed so no partial file is served.
   private static func finish(_ record: Record, _ state: State, _ failure: Failure) {
     try? FileManager.default.removeItem(at: record.folder)
-    record.state.withLock { $0 = (state, nil, failure) }
+    record.set(Outcome(state: state, failure: failure))
   }
 
   /// Waits until `id` is first in line and a slot is free; false when it was cancelled while

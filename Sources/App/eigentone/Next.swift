@@ -1,3 +1,4 @@
+import CPUFeatures
 import ArgumentParser
 import Checkpoint
 import Foundation

@@ -1,3 +1,4 @@
+import CPUFeatures
 import ArgumentParser
 import Foundation
 import Linalg

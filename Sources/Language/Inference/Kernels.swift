@@ -1,3 +1,4 @@
+import CPUFeatures
 import Foundation
 import Linalg
 import PackedGEMM

@@ -1,87 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// The instruction sets Eigentone's own kernels are compiled for, chosen once per process
-/// from the CPU's features: the packed matrix product and vector kernels of the forward pass
-/// (`PackedGEMM`, `PackedGEMMAVX2`) and the analysis's per-value pass (`AnalysisAVX512`,
-/// `AnalysisAVX2`). The scalar level is the reference every other level is tested against.
-public enum InstructionLevel: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
-  /// Baseline x86-64 (or any other CPU): plain Swift, OpenBLAS for the products.
-  case scalar
-  /// AVX2 and FMA (Intel Haswell and later, AMD Zen and later): 8-float vectors.
-  case avx2
-  /// AVX-512 F, BW, VL, DQ and CD (Intel Skylake-SP and later, AMD Zen 4): 16-float vectors.
-  case avx512
-
-  public static func < (a: InstructionLevel, b: InstructionLevel) -> Bool {
-    allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
-  }
-
-  public var description: String { rawValue }
-
-  /// The environment variable that forces a level (for tests and benchmarks).
-  public static let environmentVariable = "EIGENTONE_ISA"
-
-  /// Why a forced level cannot be used.
-  public enum ChoiceError: Error, Sendable, Hashable, CustomStringConvertible {
-    case unknown(String)
-    case unsupported(InstructionLevel, best: InstructionLevel)
-
-    public var description: String {
-      switch self {
-      case .unknown(let text):
-        "\(InstructionLevel.environmentVariable)=\(text) is not a level; use one of \(InstructionLevel.allCases.map(\.rawValue).joined(separator: ", "))"
-      case .unsupported(let level, let best):
-        "\(InstructionLevel.environmentVariable)=\(level) is not supported by this CPU (it has \(best))"
-      }
-    }
-  }
-
-  /// The level to run at: `forced` (the variable's value) when given and supported, else the
-  /// best level `supported` allows.
-  public static func choose(forced: String?, supported: InstructionLevel) -> Result<InstructionLevel, ChoiceError> {
-    guard let forced, !forced.isEmpty else { return .success(supported) }
-    guard let level = InstructionLevel(rawValue: forced.lowercased()) else { return .failure(.unknown(forced)) }
-    guard level <= supported else { return .failure(.unsupported(level, best: supported)) }
-    return .success(level)
-  }
-}
+public import CPUFeatures
 
 extension Linalg {
-  /// The best level this CPU (and its kernel) supports, from `/proc/cpuinfo`.
-  public static let supportedLevel: InstructionLevel = {
-    #if arch(x86_64)
-      if hasAVX512 { return .avx512 }
-      if cpuInfo.flags.contains("avx2") && cpuInfo.flags.contains("fma") { return .avx2 }
-    #endif
-    return .scalar
-  }()
-
-  /// The level the kernels run at: `EIGENTONE_ISA` when set to a supported level, else
-  /// ``supportedLevel``. (The command line refuses a bad value before it runs; a library user
-  /// gets the best supported level.)
-  public static let level: InstructionLevel = {
-    let forced = getenv(InstructionLevel.environmentVariable).map { String(cString: $0) }
-    return (try? InstructionLevel.choose(forced: forced, supported: supportedLevel).get()) ?? supportedLevel
-  }()
-
-  /// The CPU's model name from `/proc/cpuinfo` (for benchmark and timing lines).
-  public static let cpuModel: String = {
-    #if os(Linux)
-      guard let file = fopen("/proc/cpuinfo", "r") else { return "unknown CPU" }
-      defer { fclose(file) }
-      var line = [CChar](repeating: 0, count: 4096)
-      while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard text.hasPrefix("model name"), let colon = text.firstIndex(of: ":") else { continue }
-        return text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-      }
-      return "unknown CPU"
-    #else
-      return "unknown CPU"
-    #endif
-  }()
+  /// The best level this CPU supports (``CPU/supportedLevel``).
+  public static var supportedLevel: InstructionLevel { CPU.supportedLevel }
+  /// The level the kernels run at (``CPU/level``: `EIGENTONE_ISA`, else the best supported).
+  public static var level: InstructionLevel { CPU.level }
+  /// The CPU's model name.
+  public static var cpuModel: String { CPU.model }
 }
-
-import Foundation

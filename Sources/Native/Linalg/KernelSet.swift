@@ -1,3 +1,4 @@
+public import CPUFeatures
 /// A weight matrix packed once for repeated products `y = x · Wᵀ` by the vector kernels of one
 /// instruction level (`PackedGEMM` for AVX-512, `PackedGEMMAVX2` for AVX2).
 public protocol PackedWeights: Sendable {

@@ -1,4 +1,5 @@
 import COpenBLAS
+import CPUFeatures
 
 #if canImport(Glibc)
   import Glibc
@@ -30,7 +31,7 @@ extension Linalg {
   public static func recommendedCoreType() -> String? {
     #if os(Linux) && arch(x86_64)
       guard getenv("OPENBLAS_CORETYPE") == nil, genericCores.contains(coreName.lowercased()) else { return nil }
-      let cpu = cpuInfo
+      let cpu = CPU.info
       guard cpu.flags.contains("avx2") && cpu.flags.contains("fma") else { return nil }
       return hasAVX512 && cpu.vendor == "GenuineIntel" ? "SkylakeX" : "Haswell"
     #else
@@ -38,38 +39,7 @@ extension Linalg {
     #endif
   }
 
-  /// Whether this CPU (and its kernel) runs AVX-512 F, BW, VL, DQ and CD: the instruction set
-  /// the `PackedGEMM` module is compiled for. Read once from `/proc/cpuinfo`.
-  public static let hasAVX512: Bool = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy { cpuInfo.flags.contains($0) }
+  /// Whether this CPU (and its kernel) runs AVX-512 F, BW, VL, DQ and CD (``CPU/hasAVX512``).
+  public static var hasAVX512: Bool { CPU.hasAVX512 }
 
-  /// The CPU's vendor and feature flags from `/proc/cpuinfo` (empty where there is none).
-  static let cpuInfo: (vendor: String, flags: Set<String>) = {
-    #if os(Linux)
-      guard let file = fopen("/proc/cpuinfo", "r") else { return ("", []) }
-      defer { fclose(file) }
-      var line = [CChar](repeating: 0, count: 8192)
-      var vendor = ""
-      while fgets(&line, Int32(line.count), file) != nil {
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if text.hasPrefix("vendor_id") {
-          vendor = text.split(separator: ":").last.map { String($0).trimmingCharacters() } ?? ""
-        }
-        guard text.hasPrefix("flags") else { continue }
-        let flags = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == ":" }).map(String.init)
-        return (vendor, Set(flags))
-      }
-      return (vendor, [])
-    #else
-      return ("", [])
-    #endif
-  }()
-}
-
-extension String {
-  fileprivate func trimmingCharacters() -> String {
-    var s = Substring(self)
-    while let c = s.first, c.isWhitespace { s.removeFirst() }
-    while let c = s.last, c.isWhitespace { s.removeLast() }
-    return String(s)
-  }
 }

@@ -1,3 +1,4 @@
+public import CPUFeatures
 public import Linalg
 
 /// Dot products and scaled additions of float vectors in 16-float vectors, for the attention

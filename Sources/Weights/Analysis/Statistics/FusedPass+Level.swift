@@ -1,3 +1,4 @@
+import CPUFeatures
 import AnalysisAVX2
 import AnalysisAVX512
 import Linalg

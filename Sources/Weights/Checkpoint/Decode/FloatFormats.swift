@@ -1,3 +1,10 @@
+#if canImport(WideningAVX2)
+  // The package build; scripts/fuzz compiles this module alone, with CPU.swift beside it.
+  import CPUFeatures
+  import WideningAVX2
+  import WideningAVX512
+#endif
+
 /// Conversions from the narrow float formats to `Float`.
 enum FloatFormats {
   /// IEEE binary16 → Float.
@@ -10,42 +17,21 @@ enum FloatFormats {
   /// exponent (15 → 127), which also normalises subnormals; infinities and NaNs (exponent all
   /// ones) keep their payload with binary32's exponent set instead.
   @inline(__always)
-  static func halfBits(_ bits: UInt16) -> Float {
-    let h = UInt32(bits)
-    let magnitude = (h & 0x7FFF) << 13
-    let scaled = Float(bitPattern: magnitude) * Float(bitPattern: 0x7780_0000)  // 2^112
-    let special = Float(bitPattern: magnitude | 0x7F80_0000)
-    let value = magnitude >= 0x0F80_0000 ? special : scaled
-    return Float(bitPattern: value.bitPattern | (h & 0x8000) << 16)
-  }
-
-  /// ``halfBits(_:)`` on eight values at once: binary16 patterns (zero-extended) in, binary32
-  /// patterns out.
-  @inline(__always)
-  static func halfBits(_ h: SIMD8<UInt32>) -> SIMD8<UInt32> {
-    let magnitude = (h & 0x7FFF) &<< 13
-    let scaled = unsafeBitCast(unsafeBitCast(magnitude, to: SIMD8<Float>.self) * 0x1p112, to: SIMD8<UInt32>.self)
-    // All ones where the exponent is all ones (magnitude ≥ 0x0F80_0000), as arithmetic: an
-    // unsigned vector compare has no SSE2 instruction and turns into a scalar loop.
-    let special = 0 &- ((magnitude &+ 0x0080_0000) &>> 28)
-    return (special & (magnitude | 0x7F80_0000)) | (~special & scaled) | (h & 0x8000) &<< 16
-  }
+  static func halfBits(_ bits: UInt16) -> Float { Widening.halfBits(bits) }
 
   /// Widens `count` little-endian binary16 (`half`) or bfloat16 values at `src` (any alignment)
-  /// to binary32, eight at a time in vector registers.
+  /// to binary32, eight at a time in vector registers, at ``CPU/level`` (the same source
+  /// compiled for each level: identical results).
   static func widen(half: Bool, count: Int, from src: UnsafeRawPointer, into out: UnsafeMutablePointer<Float>) {
-    let raw = UnsafeMutableRawPointer(out)
-    var i = 0
-    while i + 8 <= count {
-      let h = SIMD8<UInt32>(truncatingIfNeeded: src.loadUnaligned(fromByteOffset: 2 * i, as: SIMD8<UInt16>.self))
-      raw.storeBytes(of: half ? halfBits(h) : h &<< 16, toByteOffset: 4 * i, as: SIMD8<UInt32>.self)
-      i += 8
-    }
-    while i < count {
-      let h = src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-      out[i] = half ? halfBits(h) : bfloat(h)
-      i += 1
-    }
+    #if canImport(WideningAVX2)
+      switch CPU.level {
+      case .avx512: WideningAVX512.Widening.widen(half: half, count: count, from: src, into: out)
+      case .avx2: WideningAVX2.Widening.widen(half: half, count: count, from: src, into: out)
+      case .scalar: Widening.widen(half: half, count: count, from: src, into: out)
+      }
+    #else
+      Widening.widen(half: half, count: count, from: src, into: out)
+    #endif
   }
 
   /// bfloat16 → Float: the top 16 bits of a binary32.
@@ -66,3 +52,7 @@ enum FloatFormats {
   /// OCP FP8 E5M2: IEEE-like (bias 15, infinities and NaNs): the top byte of a binary16.
   static let e5m2Table: [Float] = (0..<256).map { code in half(UInt16(code) << 8) }
 }
+
+/// The portable compilation of ``Widening`` (the name `Checkpoint.Widening` is taken by the
+/// type `Checkpoint` in qualified references), for tests that compare the levels.
+package typealias PortableWidening = Widening

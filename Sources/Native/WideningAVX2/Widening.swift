@@ -1,0 +1,1 @@
+../../Weights/Checkpoint/Decode/Widening.swift
