@@ -2,6 +2,7 @@ public import Analysis
 public import Compare
 public import Compose
 public import Foundation
+import AtomicFile
 
 /// `eigentone compare` and `POST /api/compare`: what changed between two checkpoints, ranked;
 /// the difference piece; and the same genre composed from both (in A's key and tempo, so only
@@ -151,5 +152,3 @@ public enum PlotFolder {
     }
   }
 }
-
-import AtomicFile

@@ -1,5 +1,5 @@
 import Render
-public import Analysis
+import Analysis
 public import Compose
 public import Score
 public import Theory

@@ -1,3 +1,5 @@
+public import Theory
+import Foundation
 /// Every limit and default a request is checked against, in one place: the command line's
 /// `validate()`, the studio's JSON requests and `GET /api/limits` (which the page reads) all
 /// use these.
@@ -76,6 +78,3 @@ public enum Check {
     guard prompt.utf8.count <= maxBytes else { throw .tooLarge("the prompt is longer than \(maxBytes / 1024) KiB (\(maxBytes) bytes)") }
   }
 }
-
-public import Theory
-import Foundation

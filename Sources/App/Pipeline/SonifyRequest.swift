@@ -2,9 +2,10 @@ import Tokenizer
 import Render
 import Inference
 import Analysis
-public import Score
+import Score
 public import Sonify
 public import Theory
+import Foundation
 
 /// `eigentone sonify` and `POST /api/sonify`: a prompt run through the model, its hidden
 /// states as music, with the word timings the page highlights.
@@ -107,5 +108,3 @@ public struct SonifyRequest: PipelineRequest {
       audio: report)
   }
 }
-
-import Foundation

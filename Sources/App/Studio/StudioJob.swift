@@ -1,5 +1,6 @@
 public import Foundation
 public import Pipeline
+public import Compose
 
 /// A studio request as its JSON body: decoded from a `POST`, then turned into the pipeline
 /// request the command line would make, with its files in the job's folder. The studio holds
@@ -36,5 +37,3 @@ extension Check {
     return composer
   }
 }
-
-public import Compose

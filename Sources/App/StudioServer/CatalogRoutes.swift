@@ -1,7 +1,7 @@
 import Checkpoint
 import Compose
 import Foundation
-public import Hummingbird
+import Hummingbird
 import Pipeline
 import Render
 import Studio

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// The page's three files, embedded in the binary at build time from `Page/` (SwiftPM's
 /// `.embedInCode`), so `eigentone` serves its page wherever it is copied.

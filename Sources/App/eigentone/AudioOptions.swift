@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Pipeline
 import Render
+import Theory
 
 /// The audio outputs shared by `compose`, `compare`, `render` and `sonify`.
 struct AudioOptions: ParsableArguments {
@@ -86,5 +87,3 @@ struct CorpusOptions: ParsableArguments {
 }
 
 extension RendererChoice: ExpressibleByArgument {}
-
-import Theory

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compose
 import Pipeline
+import Foundation
 
 extension Eigentone {
   /// `eigentone compose`: a model in, a piece of music out.
@@ -67,5 +68,3 @@ extension Eigentone {
     }
   }
 }
-
-import Foundation

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Synchronization
+import ArgumentParser
 
 /// A request's progress as a bar on stderr (only when stderr is a terminal, so pipes and logs
 /// stay clean): one bar per stage that reports items.
@@ -65,5 +66,3 @@ enum PipelineRunner {
     FileHandle.standardError.write(Data((report.speed + "\n").utf8))
   }
 }
-
-import ArgumentParser

@@ -1,3 +1,4 @@
+import Synthesis
 /// Why a score cannot be rendered.
 public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
   /// A part names a built-in patch that does not exist.
@@ -14,5 +15,3 @@ public enum RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     }
   }
 }
-
-import Synthesis

@@ -1,5 +1,5 @@
 public import Foundation
-public import Compose
+import Compose
 public import Pipeline
 public import Render
 

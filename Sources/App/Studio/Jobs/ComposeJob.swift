@@ -1,7 +1,8 @@
 public import Foundation
-public import Compose
+import Compose
 public import Pipeline
 public import Render
+import Checkpoint
 
 /// `POST /api/compose` `{"model", "genre", "renderer", "key", "tempo"}`: a
 /// ``ComposeRequest`` writing `score.mid`, `provenance.json`, `roll.json` and `audio.flac`.
@@ -39,5 +40,3 @@ public struct ComposeJob: StudioJob {
       audio: AudioSettings(renderer: renderer, bitDepth: Limits.studioBitDepth), outputs: .studio(in: folder))
   }
 }
-
-public import Checkpoint

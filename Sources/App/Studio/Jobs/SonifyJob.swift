@@ -1,8 +1,9 @@
 public import Foundation
-public import Compose
+import Compose
 public import Pipeline
 public import Render
 public import Sonify
+import Checkpoint
 
 /// `POST /api/sonify` `{"prompt", "model", "mode", "key", "tempo", "renderer"}`: a
 /// ``SonifyRequest`` writing the score files, `timing.json` and `audio.flac`; the activation
@@ -46,5 +47,3 @@ public struct SonifyJob: StudioJob {
       timing: folder.appendingPathComponent("timing.json").path)
   }
 }
-
-public import Checkpoint
