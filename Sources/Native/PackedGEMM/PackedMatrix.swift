@@ -293,26 +293,13 @@ public struct PackedMatrix: PackedWeights {
   /// Reads back the partial sums of outputs `column ..< column + 32` of token `t`.
   @inline(__always)
   private func load(_ y: UnsafeMutablePointer<Float>, _ t: Int, _ column: Int) -> (SIMD16<Float>, SIMD16<Float>) {
-    if column &+ 32 <= rows {
-      let row = UnsafeRawPointer(y + (t &* rows &+ column))
-      return (row.loadUnaligned(as: SIMD16<Float>.self), row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-    }
-    var a = SIMD16<Float>(), b = SIMD16<Float>()
-    for j in 0..<16 where column + j < rows { a[j] = y[t * rows + column + j] }
-    for j in 0..<16 where column + 16 + j < rows { b[j] = y[t * rows + column + 16 + j] }
-    return (a, b)
+    (load16(y, t, column), load16(y, t, column &+ 16))
   }
 
   /// Writes outputs `column ..< column + 32` of token `t` (fewer at the padded edge).
   @inline(__always)
   private func store(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ y: UnsafeMutablePointer<Float>, _ t: Int, _ column: Int) {
-    let row = UnsafeMutableRawPointer(y + (t &* rows &+ column))
-    if column &+ 32 <= rows {
-      row.storeBytes(of: a, as: SIMD16<Float>.self)
-      row.storeBytes(of: b, toByteOffset: 64, as: SIMD16<Float>.self)
-    } else {
-      for j in 0..<16 where column + j < rows { y[t * rows + column + j] = a[j] }
-      for j in 0..<16 where column + 16 + j < rows { y[t * rows + column + 16 + j] = b[j] }
-    }
+    store16(a, y, t, column)
+    store16(b, y, t, column &+ 16)
   }
 }
