@@ -46,6 +46,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // Compressed MusicXML (.mxl) is a zip container; ZIPFoundation reads it over Debian's zlib.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     // The web studio (`eigentone serve`); without its swift-configuration trait, which nothing here uses.
     // Its tests drive a real `eigentone serve` over loopback, so HummingbirdTesting (and the TLS
     // stack its HTTP client builds) is not needed.
@@ -100,6 +102,15 @@ let package = Package(
     .target(name: "Score", dependencies: ["Theory"], path: "Sources/Music/Score", swiftSettings: swiftSettings),
     .target(name: "StandardMIDI", dependencies: ["Score", "AtomicFile"], path: "Sources/Music/StandardMIDI", swiftSettings: swiftSettings),
     .target(name: "MusicXML", dependencies: ["Score", "Theory", "AtomicFile"], path: "Sources/Music/MusicXML", swiftSettings: swiftSettings),
+    // Score files in (MusicXML, .mxl, Humdrum kern, ABC through abc2midi, MIDI), the event tokens
+    // a music model reads, and the twelve genre corpora.
+    .target(
+      name: "ScoreReaders", dependencies: ["Score", "StandardMIDI", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      path: "Sources/Music/ScoreReaders", swiftSettings: optimisedSettings),
+    .target(name: "MusicTokens", dependencies: ["Score"], path: "Sources/Music/MusicTokens", swiftSettings: optimisedSettings),
+    .target(
+      name: "Corpora", dependencies: ["Score", "Theory", "ScoreReaders", "MusicTokens", "AtomicFile"], path: "Sources/Music/Corpora",
+      swiftSettings: optimisedSettings),
     .target(
       name: "Compose", dependencies: ["Analysis", "Anatomy", "Score", "Theory", "Synthesis", .product(name: "Yams", package: "Yams")],
       path: "Sources/Music/Compose", swiftSettings: optimisedSettings),
@@ -113,7 +124,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "MusicXML", "Render", "Score", "Sonify", "StandardMIDI",
-        "Synthesis", "Theory", "Tokenizer",
+        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora",
       ],
       path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
     // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
@@ -128,7 +139,7 @@ let package = Package(
       name: "eigentone",
       dependencies: [
         "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Sonify",
-        "Theory", "Tokenizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Sources/App/eigentone", swiftSettings: swiftSettings),
 
@@ -163,6 +174,9 @@ let package = Package(
       name: "StudioTests",
       dependencies: ["Pipeline", "Studio", "Analysis", "Compose", "Render", "Score", "Sonify", "StandardMIDI", "Checkpoint", "Compare", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "MusicInTests", dependencies: ["ScoreReaders", "MusicTokens", "Corpora", "Score", "StandardMIDI", "_TestSupport"],
+      swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]
 )

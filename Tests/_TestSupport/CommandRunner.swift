@@ -19,6 +19,11 @@ public enum CommandRunner {
 
   /// Runs a checker in Tests/Tooling that prints one JSON object, and returns that object.
   public static func pythonJSON(_ script: String, _ arguments: String...) throws -> [String: Any] {
+    try pythonJSON(script, arguments)
+  }
+
+  /// ``pythonJSON(_:_:)-(String,String...)`` with the arguments as an array.
+  public static func pythonJSON(_ script: String, _ arguments: [String]) throws -> [String: Any] {
     let out = try python(script, arguments)
     guard out.status == 0, let object = try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any] else {
       throw ToolFailure(description: "\(script) failed: " + out.stderr)

@@ -14,6 +14,9 @@ public enum Repository {
   /// The default MiniLM folder, installed by scripts/bootstrap.
   public static let miniLM = root + "/models/all-minilm-l6-v2"
 
+  /// music21's corpus folders, unpacked by scripts/bootstrap.
+  public static let music21Corpus = root + "/corpora/music21"
+
   /// GPT-2's tokenizer files, installed by scripts/bootstrap.
   public static let gpt2Tokenizer = root + "/models/gpt2-tokenizer"
 

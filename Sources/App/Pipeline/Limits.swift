@@ -6,6 +6,9 @@ import Foundation
 public enum Limits {
   /// Tempo overrides, quarter notes per minute: slower is a drone, faster a blur.
   public static let tempo: ClosedRange<Double> = 20...400
+  /// Token grid steps per quarter note (`--grid`): 4 is sixteenths, 12 adds triplets; 48
+  /// resolves a 64th-note triplet.
+  public static let gridSteps: ClosedRange<Int> = 1...48
   /// Sonify's default tempo, BPM: slow enough to follow the words.
   public static let sonifyTempo: Double = 72
   /// Longest prompt `sonify` accepts, UTF-8 bytes.

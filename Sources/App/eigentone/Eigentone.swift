@@ -11,5 +11,8 @@ struct Eigentone: ParsableCommand {
       of a folder under models/. It defaults to the bundled SmolLM2-135M-Instruct.
       """,
     version: "0.1.0",
-    subcommands: [Inspect.self, Analyze.self, Compose.self, Genres.self, CompareCommand.self, Convert.self, RenderCommand.self, Next.self, SonifyCommand.self, Serve.self])
+    subcommands: [
+      Inspect.self, Analyze.self, Compose.self, Genres.self, CompareCommand.self, Convert.self, RenderCommand.self, ScoreCommand.self, Tokenize.self, Corpus.self, Next.self,
+      SonifyCommand.self, Serve.self,
+    ])
 }
