@@ -111,6 +111,10 @@ let package = Package(
     .target(
       name: "Corpora", dependencies: ["Score", "Theory", "ScoreReaders", "MusicTokens", "AtomicFile"], path: "Sources/Music/Corpora",
       swiftSettings: optimisedSettings),
+    // Make models: a native trainer and sampler for small GPT-2-style music models.
+    .target(
+      name: "Training", dependencies: ["COpenBLAS", "CPUFeatures", "Linalg", "PackedGEMM", "PackedGEMMAVX2", "Checkpoint", "MusicTokens", "Corpora", "AtomicFile"],
+      path: "Sources/Music/Training", swiftSettings: optimisedSettings),
     .target(
       name: "Compose", dependencies: ["Analysis", "Anatomy", "Score", "Theory", "Synthesis", .product(name: "Yams", package: "Yams")],
       path: "Sources/Music/Compose", swiftSettings: optimisedSettings),
@@ -124,7 +128,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "MusicXML", "Render", "Score", "Sonify", "StandardMIDI",
-        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora",
+        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training",
       ],
       path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
     // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
@@ -139,7 +143,7 @@ let package = Package(
       name: "eigentone",
       dependencies: [
         "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Sonify",
-        "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Sources/App/eigentone", swiftSettings: swiftSettings),
 
@@ -177,6 +181,7 @@ let package = Package(
     .testTarget(
       name: "MusicInTests", dependencies: ["ScoreReaders", "MusicTokens", "Corpora", "Score", "StandardMIDI", "_TestSupport"],
       swiftSettings: swiftSettings),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoint", "Inference", "MusicTokens", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]
 )

@@ -40,6 +40,9 @@ extension Eigentone {
     @Flag(help: "Recompute the portrait even when a cached one exists.")
     var noCache = false
 
+    @Option(help: "A training folder (`eigentone train -o DIR`): one section per checkpoint, in training order, each marked \"step N\".")
+    var checkpoints: String?
+
     /// The pipeline request these arguments ask for.
     func request() throws -> ComposeRequest {
       guard let composer = GenreRegistry.standard.composer(named: genre) else {
@@ -51,10 +54,22 @@ extension Eigentone {
         outputs: ScoreOutputs(midi: output, provenance: provenance, musicXML: musicxml, audio: audio.paths, stems: stems, perLayer: perLayer))
     }
 
-    func validate() throws { try PipelineRunner.validate(try request(), soundfont: audio.soundfont) }
+    /// With --checkpoints, the request for a whole training run.
+    func runRequest() throws -> TrainingRunComposeRequest? {
+      guard let checkpoints else { return nil }
+      return TrainingRunComposeRequest(folder: checkpoints, compose: try request())
+    }
+
+    func validate() throws {
+      if let run = try runRequest() {
+        try PipelineRunner.validate(run, soundfont: audio.soundfont)
+      } else {
+        try PipelineRunner.validate(try request(), soundfont: audio.soundfont)
+      }
+    }
 
     func run() throws {
-      let result = try PipelineRunner.run(try request(), soundfont: audio.soundfont)
+      let result = try (try runRequest()).map { try PipelineRunner.run($0, soundfont: audio.soundfont) } ?? PipelineRunner.run(try request(), soundfont: audio.soundfont)
       print("\(result.summary) → \(output)" + (result.audio.map { "; audio " + $0.line } ?? ""))
     }
   }

@@ -24,6 +24,13 @@ public protocol VectorKernelSet {
   static func swiGLU(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int)
   /// A softmax in place.
   static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int)
+  /// In place, `row[i] ← e^(row[i] − shift)`; returns the sum of the results (in Double, in a
+  /// fixed order).
+  static func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double
+  /// y[i] = GELU(x[i]) in GPT-2's tanh form, ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+  static func geluTanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int)
+  /// dx[i] = GELU′(x[i]) · dy[i] for the tanh form.
+  static func geluTanhBackward(_ x: UnsafePointer<Float>, gradient dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int)
   /// `out[0..<width] = Σₛ weights[s] · rows[s·stride ..< s·stride + width]`.
   static func weightedRows(
     _ weights: UnsafePointer<Float>, count: Int, rows: UnsafePointer<Float>, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>)

@@ -109,6 +109,90 @@ public enum VectorKernels: VectorKernelSet {
     }
   }
 
+  /// In place, `row[i] ← e^(row[i] − shift)` with ``exp(_:)`` 16 at a time; returns Σ of the
+  /// results, summed in Double in a fixed order (a softmax's denominator).
+  public static func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Double {
+    let s = SIMD16<Float>(repeating: shift)
+    var sum = 0.0
+    var i = 0
+    while i &+ 16 <= count {
+      let e = exp(load(row + i) - s)
+      UnsafeMutableRawPointer(row + i).storeBytes(of: e, as: SIMD16<Float>.self)
+      sum += Double(e.sum())
+      i &+= 16
+    }
+    if i < count {
+      var v = SIMD16<Float>(repeating: shift)
+      for j in 0..<(count &- i) { v[j] = row[i &+ j] }
+      let e = exp(v - s)
+      for j in 0..<(count &- i) {
+        row[i &+ j] = e[j]
+        sum += Double(e[j])
+      }
+    }
+    return sum
+  }
+
+  /// tanh for 16 floats as 1 − 2/(e^{2u} + 1) with ``exp(_:)``: exact limits ±1 where e^{2u}
+  /// saturates, an absolute error near 1e-7 around 0.
+  @inline(__always)
+  static func tanh(_ u: SIMD16<Float>) -> SIMD16<Float> {
+    1 - 2 / (exp(u + u) + 1)
+  }
+
+  /// √(2/π) and GELU's cubic coefficient.
+  static let geluScale: Float = 0.797_884_560_802_865_4
+  static let geluCubic: Float = 0.044715
+
+  public static func geluTanh(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    let k = SIMD16<Float>(repeating: geluScale), a = SIMD16<Float>(repeating: geluCubic)
+    var i = 0
+    while i < count {
+      let lanes = min(16, count &- i)
+      var v = SIMD16<Float>()
+      if lanes == 16 { v = load(x + i) } else { for j in 0..<lanes { v[j] = x[i &+ j] } }
+      let cube: SIMD16<Float> = a * v * v * v
+      let out: SIMD16<Float> = 0.5 * v * (1 + tanh(k * (v + cube)))
+      if lanes == 16 {
+        UnsafeMutableRawPointer(y + i).storeBytes(of: out, as: SIMD16<Float>.self)
+      } else {
+        for j in 0..<lanes { y[i &+ j] = out[j] }
+      }
+      i &+= 16
+    }
+  }
+
+  public static func geluTanhBackward(_ x: UnsafePointer<Float>, gradient dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int) {
+    let k = SIMD16<Float>(repeating: geluScale), a = SIMD16<Float>(repeating: geluCubic)
+    var i = 0
+    while i < count {
+      let lanes = min(16, count &- i)
+      var v = SIMD16<Float>(), g = SIMD16<Float>()
+      if lanes == 16 {
+        v = load(x + i)
+        g = load(dy + i)
+      } else {
+        for j in 0..<lanes {
+          v[j] = x[i &+ j]
+          g[j] = dy[i &+ j]
+        }
+      }
+      let v2: SIMD16<Float> = v * v
+      let th: SIMD16<Float> = tanh(k * (v + a * v2 * v))
+      let half = SIMD16<Float>(repeating: 0.5), one = SIMD16<Float>(repeating: 1)
+      let sech2: SIMD16<Float> = one - th * th
+      let inner: SIMD16<Float> = k * (one + 3 * a * v2)
+      let local: SIMD16<Float> = half * (one + th) + half * v * sech2 * inner
+      let out = local * g
+      if lanes == 16 {
+        UnsafeMutableRawPointer(dx + i).storeBytes(of: out, as: SIMD16<Float>.self)
+      } else {
+        for j in 0..<lanes { dx[i &+ j] = out[j] }
+      }
+      i &+= 16
+    }
+  }
+
   /// `out[0..<width] = Σₛ weights[s] · rows[s·stride ..< s·stride + width]` over `count` rows:
   /// the attention output of one query (probabilities times value rows). Sixteen outputs at a
   /// time are summed in a register over all rows in order, then stored once.
