@@ -32,18 +32,6 @@ public enum CorpusWriter {
     }
   }
 
-  /// The vocabulary file: the grid, the genres and every id's name.
-  struct VocabularyFile: Codable {
-    var stepsPerQuarter: Int
-    var genres: [String]
-    var size: Int
-    var tokens: [String]
-    enum CodingKeys: String, CodingKey {
-      case genres, size, tokens
-      case stepsPerQuarter = "steps_per_quarter"
-    }
-  }
-
   /// Writes `corpus` into `folder/<genre>/`; returns its manifest.
   @discardableResult
   public static func write(_ corpus: TokenizedCorpus, skipped: [String], to folder: String) throws(CorpusError) -> Manifest {
@@ -71,9 +59,7 @@ public enum CorpusWriter {
       try AtomicFile.write(train, to: dir + "/train.tokens")
       try AtomicFile.write(validation, to: dir + "/validation.tokens")
       try AtomicFile.write(Array(try encoder.encode(manifest)), to: dir + "/manifest.json")
-      let v = corpus.vocabulary
-      let file = VocabularyFile(stepsPerQuarter: v.stepsPerQuarter, genres: v.genres, size: v.size, tokens: v.names)
-      try AtomicFile.write(Array(try encoder.encode(file)), to: folder + "/vocabulary.json")
+      try AtomicFile.write(Array(try encoder.encode(VocabularyFile(corpus.vocabulary))), to: folder + "/vocabulary.json")
     } catch {
       throw .write("cannot write \(dir): \(error)")
     }

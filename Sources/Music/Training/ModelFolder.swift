@@ -43,18 +43,6 @@ public enum ModelFolder {
     """
   }
 
-  /// The vocabulary file (the same as `corpus build` writes).
-  struct VocabularyFile: Codable {
-    var stepsPerQuarter: Int
-    var genres: [String]
-    var size: Int
-    var tokens: [String]
-    enum CodingKeys: String, CodingKey {
-      case genres, size, tokens
-      case stepsPerQuarter = "steps_per_quarter"
-    }
-  }
-
   /// Writes the three files into `folder` (created), each atomically.
   public static func write(parameters: [Float], layout: ParameterLayout, config: GPTConfig, vocabulary: EventVocabulary, to folder: String) throws {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -62,8 +50,7 @@ public enum ModelFolder {
     try AtomicFile.write(configJSON(config), to: folder + "/" + configFile)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let v = VocabularyFile(stepsPerQuarter: vocabulary.stepsPerQuarter, genres: vocabulary.genres, size: vocabulary.size, tokens: vocabulary.names)
-    try AtomicFile.write(Array(try encoder.encode(v)), to: folder + "/" + vocabularyFile)
+    try AtomicFile.write(Array(try encoder.encode(VocabularyFile(vocabulary))), to: folder + "/" + vocabularyFile)
   }
 
   /// A safetensors file of `values` in `layout`'s tensors, names after `prefix`.
@@ -107,7 +94,7 @@ public enum ModelFolder {
     guard let vdata = FileManager.default.contents(atPath: folder + "/" + vocabularyFile),
       let v = try? JSONDecoder().decode(VocabularyFile.self, from: vdata)
     else { throw TrainingError.badModel("\(folder): no readable \(vocabularyFile)") }
-    let vocabulary = EventVocabulary(stepsPerQuarter: v.stepsPerQuarter, genres: v.genres)
+    let vocabulary = v.vocabulary
     guard vocabulary.size == config.vocabulary else {
       throw TrainingError.badModel("\(folder): vocabulary.json has \(vocabulary.size) tokens, config.json \(config.vocabulary)")
     }
