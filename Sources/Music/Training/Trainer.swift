@@ -205,16 +205,18 @@ public final class Trainer {
       optimizer.step(model, t: step + 1, lr: lr, gradientScale: scale)
       tokensSinceClock += settings.batch * T
       let done = step + 1
+      // Training speed only: the clock stops before a validation and restarts after it.
+      let elapsed = Date().timeIntervalSince(clock)
+      if elapsed > 0.5 || done == settings.steps || done % settings.evalEvery == 0 {
+        rate = Double(tokensSinceClock) / max(elapsed, 1e-9)
+        clock = Date()
+        tokensSinceClock = 0
+      }
       var valLoss: Double?
       if done % settings.evalEvery == 0 || done == settings.steps {
         valLoss = validationLoss()
         lastValidation = valLoss ?? .nan
-      }
-      let elapsed = Date().timeIntervalSince(clock)
-      if elapsed > 0.5 || done == settings.steps {
-        rate = Double(tokensSinceClock) / max(elapsed, 1e-9)
         clock = Date()
-        tokensSinceClock = 0
       }
       if done % settings.logEvery == 0 || valLoss != nil || done == settings.steps {
         let line = TrainingLogLine(step: done, loss: Double(loss), valLoss: valLoss, lr: lr, tokensPerSecond: rate.rounded())
