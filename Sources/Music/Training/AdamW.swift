@@ -31,20 +31,26 @@ public final class AdamW: @unchecked Sendable {
   let m: Buffer<Float>
   let v: Buffer<Float>
   let count: Int
-  /// Which parameter ranges decay.
-  let decaying: [Range<Int>]
+  /// 1 where the parameter decays (matrices and embeddings), else 0; made once.
+  let decayFlags: Buffer<UInt8>
+  /// One partial sum per part for the gradient norm; made once.
+  let partialSums: Buffer<Double>
 
   public init(layout: ParameterLayout, settings: AdamWSettings = AdamWSettings()) {
     self.settings = settings
     count = layout.count
     m = Buffer(layout.count, zero: 0)
     v = Buffer(layout.count, zero: 0)
-    decaying = layout.tensors.filter(\.decays).map { $0.offset..<($0.offset + $0.count) }
+    decayFlags = Buffer(layout.count, zero: 0)
+    for t in layout.tensors where t.decays { for i in t.offset..<(t.offset + t.count) { decayFlags[i] = 1 } }
+    partialSums = Buffer(64, zero: 0)
   }
 
   deinit {
     m.free()
     v.free()
+    decayFlags.free()
+    partialSums.free()
   }
 
   public var moments: (m: [Float], v: [Float]) {
@@ -62,10 +68,7 @@ public final class AdamW: @unchecked Sendable {
     let b1 = Float(s.beta1), b2 = Float(s.beta2), eps = Float(s.epsilon)
     let c1 = Float(1 - pow(s.beta1, Double(t))), c2 = Float(1 - pow(s.beta2, Double(t)))
     let lrF = Float(lr), decay = Float(1 - lr * s.weightDecay)
-    let p = model.params, g = model.grads, m = self.m, v = self.v
-    let decayFlags = Buffer<UInt8>(count, zero: 0)
-    defer { decayFlags.free() }
-    for r in decaying { for i in r { decayFlags[i] = 1 } }
+    let p = model.params, g = model.grads, m = self.m, v = self.v, decayFlags = self.decayFlags
     model.split(count) { range in
       for i in range {
         let grad = g[i] * gradientScale
@@ -81,12 +84,11 @@ public final class AdamW: @unchecked Sendable {
   }
 
   /// The gradients' global L2 norm (summed in a fixed order).
-  public static func gradientNorm(_ model: GPT<Float>) -> Double {
+  public func gradientNorm(_ model: GPT<Float>) -> Double {
     let g = model.grads
     let n = model.layout.count
-    let parts = model.parts
-    let sums = Buffer<Double>(parts, zero: 0)
-    defer { sums.free() }
+    let parts = min(model.parts, 64)
+    let sums = partialSums
     model.pool.run(parts: parts) { part in
       var s = 0.0
       for i in (n * part / parts)..<(n * (part + 1) / parts) { s += Double(g[i]) * Double(g[i]) }

@@ -200,7 +200,7 @@ public final class Trainer {
         }
       }
       model.backward()
-      let norm = AdamW.gradientNorm(model)
+      let norm = optimizer.gradientNorm(model)
       let scale = norm > settings.gradientClip ? Float(settings.gradientClip / norm) : 1
       optimizer.step(model, t: step + 1, lr: lr, gradientScale: scale)
       tokensSinceClock += settings.batch * T
