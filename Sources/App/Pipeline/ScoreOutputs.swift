@@ -119,6 +119,9 @@ public enum ScoreWriter {
     }
   }
 
+  /// Writes text, atomically.
+  public static func writeText(_ text: String, to path: String) throws { try AtomicFile.write(text, to: path) }
+
   /// Writes `value` as JSON (sorted keys, slashes unescaped), atomically.
   public static func writeJSON(_ value: some Encodable, to path: String, pretty: Bool) throws {
     let encoder = JSONEncoder()

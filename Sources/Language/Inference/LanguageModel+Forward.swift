@@ -1,4 +1,5 @@
 import Checkpoint
+import Linalg
 
 extension LanguageModel {
   /// `x · Wᵀ` for the layer's matrix `part` of shape [output, input].
@@ -108,5 +109,29 @@ extension LanguageModel {
     return ForwardPass(
       tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
       logits: wantLogits ? try logits(normed) : [])
+  }
+}
+
+extension LanguageModel {
+  /// The logit lens: the final norm, its statistics computed on each row itself, and the
+  /// unembedding applied to `rows` hidden vectors (`states` row-major, `rows × hiddenSize`, e.g.
+  /// ``ForwardPass/hiddenStates``[l]), as the model applies them to its last layer. Returns
+  /// `rows × vocabularySize` logits. The norm's statistics are recomputed per row because an
+  /// inner layer's residual has its own scale (reusing the last layer's would mis-scale it).
+  public func unembed(_ states: [Float], rows: Int) throws(InferenceError) -> [Float] {
+    let d = hiddenSize
+    guard rows > 0, states.count == rows * d else { return [] }
+    let normed: [Float]
+    switch architecture {
+    case .gpt2:
+      normed = Kernels.layerNorm(states, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
+    case .llama:
+      normed = Kernels.rmsNorm(states, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
+    }
+    if let packed = store?.packed["logits"], packed.columns == d { return Kernels.linear(normed, packed, tokens: rows) }
+    var out: [Float] = []
+    out.reserveCapacity(rows * vocabularySize)
+    for r in 0..<rows { out += try logits(Array(normed[(r * d)..<((r + 1) * d)])) }
+    return out
   }
 }
