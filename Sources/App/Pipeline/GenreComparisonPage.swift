@@ -16,7 +16,7 @@ public struct GenreComparisonPage {
     /// (step, training loss, validation loss or nil) from train.jsonl.
     public var log: [(step: Int, loss: Double, validation: Double?)]
     public var sample: Score
-    /// The sample's audio (FLAC) and its MIME type.
+    /// The sample's audio, FLAC bytes (embedded as a data URI).
     public var audio: [UInt8]
 
     public init(name: String, bigramEntropy: Double, log: [(step: Int, loss: Double, validation: Double?)], sample: Score, audio: [UInt8]) {

@@ -63,7 +63,7 @@ extension Eigentone {
         let start = Date()
         let (loss, data) = try PipelineRunner.withProgress { try request.run(progress: $0) }
         let seconds = Date().timeIntervalSince(start)
-        bigram[g.rawValue] = TrainingData.bigramEntropy(data)
+        bigram[g.rawValue] = data.bigramEntropy ?? .nan
         if let stopAfter, stopAfter < steps {
           print("\(g.rawValue): stopped after \(stopAfter) of \(steps) steps; state in \(folder)/state (continue with --resume)")
           continue

@@ -75,9 +75,6 @@ public struct TrainingData: Sendable {
     self.validation = validation
   }
 
-  /// The bigram baseline the corpus's manifest records (nats/token), or NaN.
-  public static func bigramEntropy(_ data: TrainingData) -> Double { data.bigramEntropy ?? .nan }
-
   /// Reads what `corpus build` wrote for a genre.
   public static func load(genreFolder: String) throws -> TrainingData {
     func tokens(_ name: String) throws -> [UInt16] {
