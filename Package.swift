@@ -79,6 +79,7 @@ let package = Package(
 
     // MARK: - Support: small pieces every stage may use
     .target(name: "AtomicFile", path: "Sources/Support/AtomicFile", swiftSettings: swiftSettings),
+    .target(name: "SeededRandom", path: "Sources/Support/SeededRandom", swiftSettings: swiftSettings),
     .target(name: "JSONText", path: "Sources/Support/JSONText", swiftSettings: optimisedSettings),
 
     // MARK: - Weights flow: model file → Checkpoint → Anatomy (roles) → Analysis (portrait) → Compare
@@ -93,8 +94,10 @@ let package = Package(
     // MARK: - Prompt flow: Tokenizer → Inference (forward pass) → Sonify
     .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], path: "Sources/Language/Tokenizer", swiftSettings: optimisedSettings),
     .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM", "PackedGEMMAVX2"], path: "Sources/Language/Inference", swiftSettings: optimisedSettings),
+    // Looking inside a forward pass: the logit lens, head profiles, embedding projections.
+    .target(name: "Inside", dependencies: ["Inference", "Linalg", "SeededRandom"], path: "Sources/Language/Inside", swiftSettings: optimisedSettings),
     .target(
-      name: "Sonify", dependencies: ["Inference", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
+      name: "Sonify", dependencies: ["Inference", "Inside", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
       path: "Sources/Language/Sonify", swiftSettings: optimisedSettings),
 
     // MARK: - Music: theory, the score, its files, and the genres (Compose) that write scores from portraits
@@ -109,7 +112,7 @@ let package = Package(
       path: "Sources/Music/ScoreReaders", swiftSettings: optimisedSettings),
     .target(name: "MusicTokens", dependencies: ["Score"], path: "Sources/Music/MusicTokens", swiftSettings: optimisedSettings),
     .target(
-      name: "Corpora", dependencies: ["Score", "Theory", "ScoreReaders", "MusicTokens", "AtomicFile"], path: "Sources/Music/Corpora",
+      name: "Corpora", dependencies: ["Score", "Theory", "ScoreReaders", "MusicTokens", "AtomicFile", "SeededRandom"], path: "Sources/Music/Corpora",
       swiftSettings: optimisedSettings),
     // Make models: a native trainer and sampler for small GPT-2-style music models.
     .target(
@@ -128,7 +131,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "MusicXML", "Render", "Score", "Sonify", "StandardMIDI",
-        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training",
+        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training", "Inside",
       ],
       path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
     // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
@@ -182,6 +185,7 @@ let package = Package(
       name: "MusicInTests", dependencies: ["ScoreReaders", "MusicTokens", "Corpora", "Score", "StandardMIDI", "_TestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Checkpoint", "Inference", "MusicTokens", "_TestSupport"], swiftSettings: swiftSettings),
+    .testTarget(name: "InsideTests", dependencies: ["Inside", "Inference", "Checkpoint", "SeededRandom", "_TestSupport"], swiftSettings: swiftSettings),
     .testTarget(name: "CommandLineTests", dependencies: ["_TestSupport"], swiftSettings: swiftSettings),
   ]
 )

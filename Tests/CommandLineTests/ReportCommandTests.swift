@@ -42,6 +42,14 @@ struct ReportCommandTests {
     worst = 0
     for t in n2.indices { for i in n2[t].indices { worst = max(worst, abs((n1[t][i]["probability"] as? Double ?? 9) - (n2[t][i]["probability"] as? Double ?? 0))) } }
     #expect(worst <= 1e-4, "next-token lists differ by \(worst)")
+    // A music vocabulary is small: every token is shown, in the music categories, and the
+    // untrained twin is the trainer's own initialisation (its step-0 checkpoint with seed 1).
+    let embedding = try #require(ours["embedding"] as? [String: Any])
+    #expect((embedding["ids"] as? [Int])?.count == 291)
+    #expect(Set(embedding["categories"] as? [String] ?? []) == ["special", "note_on", "note_off", "time_shift"])
+    let profile = try #require(ours["head_profile"] as? [String: Any])
+    #expect((profile["classes"] as? [String]) == ["first", "note_on", "note_off", "time_shift", "special"])
+    #expect((profile["prompts"] as? [String])?.count == 6)
     // The same inputs, the same bytes.
     _ = try CommandRunner.eigentone(["report", run.path + "/final", "--prompt-midi", Repository.music21Corpus + "/bach/bwv1.6.mxl", "-o", out.file("again.html")])
     #expect(FileManager.default.contents(atPath: out.file("r.html")) == FileManager.default.contents(atPath: out.file("again.html")))
@@ -64,10 +72,87 @@ struct ReportCommandTests {
     }
     let lens = try #require(report["logit_lens"] as? [[[String: Any]]])
     #expect(lens.count == 30 && (lens.last?.last?["token"] as? String) == " Paris")
-    let html = try String(contentsOfFile: out.file("r.html"), encoding: .utf8)
-    for section in ["Next token at every position", "Attention, first layer", "Attention, last layer", "head mean of every layer", "Layer flow", "Logit lens"] {
-      #expect(html.contains(section), "\(section)")
+  }
+
+  /// A 32-token prompt on SmolLM2: attention, logit lens, next-token lists and the embedding
+  /// PCA against the numpy Llama in Tests/Tooling (llama.cpp's gguf package dequantizes), the
+  /// page in headless Chromium (every section drawn, linked hover, no request leaves the
+  /// machine; screenshot in test-output/report/), the same bytes again, and the seed moving
+  /// only the untrained twin.
+  @Test func smolLM2AgainstNumpyAndInABrowser() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let out = TemporaryDirectory()
+    let prompt = "In the old town by the river, the baker opens his shop at six, the children walk to school, the bells ring, and the mayor of town is"
+    let r = try CommandRunner.eigentone(["report", "--prompt", prompt, "-o", out.file("r.html"), "--json", out.file("r.json")])
+    #expect(r.status == 0, "\(r.stderr)")
+    print("eigentone report, SmolLM2, 32 tokens (debug build): \(r.stdout)")
+    let ours = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("r.json")))) as? [String: Any])
+    #expect((ours["ids"] as? [Int])?.count == 32)
+    let reference = try CommandRunner.pythonJSON("llama_reference.py", [Repository.smolLM2, out.file("r.json")])
+    let a1 = try #require(ours["attention"] as? [[[[Double]]]]), a2 = try #require(reference["attention"] as? [[[[Double]]]])
+    var worst = 0.0
+    for l in a2.indices { for h in a2[l].indices { for q in a2[l][h].indices { for k in 0...q { worst = max(worst, abs(a1[l][h][q][k] - a2[l][h][q][k])) } } } }
+    #expect(a1.count == 30 && worst <= 1e-4, "attention differs by \(worst)")
+    let l1 = try #require(ours["logit_lens"] as? [[[String: Any]]]), l2 = try #require(reference["logit_lens"] as? [[[String: Any]]])
+    worst = 0
+    for l in l2.indices {
+      for t in l2[l].indices {
+        #expect(l1[l][t]["id"] as? Int == l2[l][t]["id"] as? Int, "layer \(l) position \(t)")
+        for key in ["probability", "answer_probability"] { worst = max(worst, abs((l1[l][t][key] as? Double ?? 9) - (l2[l][t][key] as? Double ?? 0))) }
+      }
     }
-    #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+    #expect(worst <= 1e-4, "logit lens differs by \(worst)")
+    let n1 = try #require(ours["next_token"] as? [[[String: Any]]]), n2 = try #require(reference["next_token"] as? [[[String: Any]]])
+    worst = 0
+    for t in n2.indices {
+      for i in n2[t].indices {
+        worst = max(worst, abs((n1[t][i]["probability"] as? Double ?? 9) - (n2[t][i]["probability"] as? Double ?? 0)))
+      }
+    }
+    #expect(worst <= 1e-4, "next-token lists differ by \(worst)")
+    let embedding = try #require(ours["embedding"] as? [String: Any])
+    let trained = try #require(embedding["trained"] as? [String: Any])
+    let explained = try #require(trained["explained"] as? [Double]), refExplained = try #require(reference["pca_explained"] as? [Double])
+    #expect(zip(explained, refExplained).allSatisfy { abs($0 - $1) < 1e-9 })
+    let pca = try #require(trained["pca"] as? [[Double]]), refPCA = try #require(reference["pca"] as? [[Double]])
+    #expect(pca.count == 500 && zip(pca, refPCA).allSatisfy { abs($0[0] - $1[0]) < 1e-6 && abs($0[1] - $1[1]) < 1e-6 })
+    // In a real browser.
+    let shots = Repository.root + "/test-output/report"
+    try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+    let browser = try CommandRunner.pythonJSON("report_browser.py", [out.file("r.html"), shots + "/smollm2.png"])
+    #expect(browser["scatter_points"] as? Int == 2000 && browser["attention"] as? Int == 48 && browser["heatmaps"] as? Int == 2)
+    #expect((FileManager.default.contents(atPath: shots + "/smollm2.png")?.count ?? 0) > 10_000)
+    // The checker is not blind: a page that reaches for the network fails it.
+    var html = try String(contentsOfFile: out.file("r.html"), encoding: .utf8)
+    html = html.replacingOccurrences(of: "</body>", with: "<img src=\"http://192.0.2.1/x.png\"></body>")
+    try html.write(toFile: out.file("leaky.html"), atomically: true, encoding: .utf8)
+    let leaky = try CommandRunner.python("report_browser.py", [out.file("leaky.html"), out.file("leaky.png")])
+    #expect(leaky.status != 0 && leaky.stderr.contains("requested http://192.0.2.1"), "\(leaky.stderr)")
+    // Same inputs, same bytes; another seed moves only the untrained twin.
+    let again = try CommandRunner.eigentone(["report", "--prompt", prompt, "-o", out.file("again.html"), "--seed", "2", "--json", out.file("seed2.json")])
+    #expect(again.status == 0, "\(again.stderr)")
+    let seed2 = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("seed2.json")))) as? [String: Any])
+    let e2 = try #require(seed2["embedding"] as? [String: Any])
+    #expect(((e2["trained"] as? [String: Any])?["pca"] as? [[Double]]) == pca)
+    #expect(((e2["untrained"] as? [String: Any])?["pca"] as? [[Double]]) != ((embedding["untrained"] as? [String: Any])?["pca"] as? [[Double]]))
+    _ = try CommandRunner.eigentone(["report", "--prompt", prompt, "-o", out.file("same.html")])
+    #expect(FileManager.default.contents(atPath: out.file("r.html")) == FileManager.default.contents(atPath: out.file("same.html")))
+  }
+
+  /// Bad input: the reason on the first line, non-zero exit, no page.
+  @Test func badInput() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let out = TemporaryDirectory()
+    for (arguments, message) in [
+      (["--prompt", "  "], "the prompt is empty"),
+      (["--prompt-midi", out.file("none.mid")], "text model"),
+      (["--prompt", "hi", "--samples", out.file("missing.txt")], "cannot read"),
+    ] {
+      let r = try CommandRunner.eigentone(["report"] + arguments + ["-o", out.file("r.html")])
+      #expect(r.status != 0 && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+      // The reason is the first line (usage errors add ArgumentParser's usage hint after it).
+      #expect(r.stderr.split(separator: "\n").first?.contains(message) == true, "\(r.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: out.file("r.html")))
+    }
   }
 }

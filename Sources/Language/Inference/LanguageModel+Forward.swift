@@ -135,3 +135,19 @@ extension LanguageModel {
     return out
   }
 }
+
+extension LanguageModel {
+  /// Rows of the token embedding (the input embedding, before any position embedding or
+  /// scaling), `ids.count × hiddenSize` row-major f32, in the order of `ids`.
+  public func embeddingRows(_ ids: [Int]) throws(InferenceError) -> [Float] {
+    let d = hiddenSize, v = vocabularySize
+    return try withWeight(names.embedding, [v, d]) { (e: UnsafeBufferPointer<Float>) throws(InferenceError) -> [Float] in
+      var out = [Float](repeating: 0, count: ids.count * d)
+      for (r, id) in ids.enumerated() {
+        guard id >= 0, id < v else { throw .tokenOutOfRange(id, vocabulary: v) }
+        for i in 0..<d { out[r * d + i] = e[id * d + i] }
+      }
+      return out
+    }
+  }
+}

@@ -50,3 +50,12 @@ public struct GenreCorpus: Sendable {
     }
   }
 }
+
+extension GenreCorpus {
+  /// Piece `index` (0-based) of a generated genre (atonal, metal, rock, pop, rap), made on the
+  /// spot; nil for a genre read from files or an index past its count.
+  public static func generatedPiece(_ genre: MusicGenre, index: Int) -> Piece? {
+    guard case .generated(let count) = genre.source, index >= 0, index < count else { return nil }
+    return GenreGenerator.piece(genre, index: index)
+  }
+}

@@ -16,7 +16,7 @@ extension GPT {
         let std = t.name.hasSuffix("c_proj.weight") ? range / (2 * Double(config.layers)).squareRoot() : range
         var i = 0
         while i < t.count {
-          let (a, b) = Self.gaussianPair(&rng)
+          let (a, b) = rng.gaussianPair()
           p[i] = S(a * std)
           if i + 1 < t.count { p[i + 1] = S(b * std) }
           i += 2
@@ -27,11 +27,17 @@ extension GPT {
       }
     }
   }
+}
 
-  /// Two independent standard normal values (Box–Muller).
-  static func gaussianPair(_ rng: inout SplitMix64) -> (Double, Double) {
-    let u1 = max(rng.unit(), 0x1p-53), u2 = rng.unit()
-    let r = (-2 * Foundation.log(u1)).squareRoot()
-    return (r * cos(2 * Double.pi * u2), r * sin(2 * Double.pi * u2))
+extension GPTConfig {
+  /// The token embedding (`vocabulary × width`, row-major) of an untrained model of this shape
+  /// initialised with `seed` (``GPT/initialize(seed:)``): what `eigentone train --seed` starts
+  /// from, and the report's untrained twin.
+  public func initialEmbedding(seed: UInt64) -> [Float] {
+    let model = GPT<Float>(config: self, maxBatch: 1)
+    model.initialize(seed: seed)
+    let values = model.parameters
+    let offset = model.layout.wte
+    return Array(values[offset..<(offset + vocabulary * width)])
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny, fast, well-mixed generator whose stream
 /// is fixed by its seed on every machine and Swift version; the generated genres draw every
 /// choice from it, so a piece is the same wherever it is made.
@@ -25,6 +27,14 @@ public struct SplitMix64: Sendable {
 
   /// Uniform in [0, 1).
   public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+  /// Two independent standard normal values (Box–Muller; the first uniform kept above 2⁻⁵³
+  /// so its logarithm is finite).
+  public mutating func gaussianPair() -> (Double, Double) {
+    let u1 = max(unit(), 0x1p-53), u2 = unit()
+    let r = (-2 * log(u1)).squareRoot()
+    return (r * cos(2 * Double.pi * u2), r * sin(2 * Double.pi * u2))
+  }
 
   /// True with probability `p`.
   public mutating func chance(_ p: Double) -> Bool { unit() < p }
