@@ -95,7 +95,7 @@ let package = Package(
     .target(name: "Tokenizer", dependencies: ["Checkpoint", "AtomicFile"], path: "Sources/Language/Tokenizer", swiftSettings: optimisedSettings),
     .target(name: "Inference", dependencies: ["Checkpoint", "Linalg", "PackedGEMM", "PackedGEMMAVX2"], path: "Sources/Language/Inference", swiftSettings: optimisedSettings),
     // Looking inside a forward pass: the logit lens, head profiles, embedding projections.
-    .target(name: "Inside", dependencies: ["Inference", "Linalg", "SeededRandom"], path: "Sources/Language/Inside", swiftSettings: optimisedSettings),
+    .target(name: "Inside", dependencies: ["Inference", "SeededRandom"], path: "Sources/Language/Inside", swiftSettings: optimisedSettings),
     .target(
       name: "Sonify", dependencies: ["Inference", "Inside", "Tokenizer", "Checkpoint", "Analysis", "Linalg", "Score", "Theory", "AtomicFile"],
       path: "Sources/Language/Sonify", swiftSettings: optimisedSettings),

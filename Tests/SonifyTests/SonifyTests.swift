@@ -110,6 +110,43 @@ struct SonifyCommandTests {
     #expect(score.tracks.reduce(0) { $0 + $1.notes.count } == 30 * tokens)
   }
 
+  /// Lens: one beat per layer for the last token, checked against `eigentone report`'s logit
+  /// lens for the same prompt (numbers the report tests check against numpy): each marker names
+  /// that layer's top token, the answer voice climbs 1.4 scale degrees per doubling of the final
+  /// answer's rank and sits on the tonic from the layer where the answer settles, the pad's
+  /// loudness follows the top token's probability, the bass resolves to the tonic.
+  @Test func lensMode() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap")
+    let dir = TemporaryDirectory()
+    let prompt = "The capital of France is"
+    let r = try CommandRunner.eigentone(["sonify", prompt, "--mode", "lens", "-o", dir.file("l.mid"), "--key", "C major"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let report = try CommandRunner.eigentone(["report", "--prompt", prompt, "-o", dir.file("r.html"), "--json", dir.file("r.json")])
+    #expect(report.status == 0, "\(report.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("r.json")))) as? [String: Any])
+    let lens = try #require(json["logit_lens"] as? [[[String: Any]]])
+    let settle = try #require((json["settles"] as? [Int])?.last)
+    let score = Score(midi: try MIDIFile(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("l.mid"))))))
+    let lead = try #require(score.tracks.first { $0.name == "Answer" }).orderedNotes
+    let pad = try #require(score.tracks.first { $0.name == "Confidence" }).orderedNotes
+    let bass = try #require(score.tracks.first { $0.name == "Bass" }).orderedNotes
+    let markers = score.markers.filter { $0.text.hasPrefix("layer ") }
+    #expect(lens.count == 30 && markers.count == 30 && lead.count == 31 && bass.count == 31)
+    let major = [0, 2, 4, 5, 7, 9, 11]
+    for l in 0..<30 {
+      let entry = lens[l][lens[l].count - 1]
+      let token = entry["token"] as? String ?? "?", rank = entry["answer_rank"] as? Int ?? -1, p = entry["probability"] as? Double ?? -1
+      #expect(markers[l].text.hasPrefix("layer \(l): \(token.debugDescription)"), "\(markers[l].text)")
+      let degree = min(14, Int((1.4 * log2(1 + Double(rank))).rounded()))
+      #expect(lead[l].pitch == 60 + 12 * (degree / 7) + major[degree % 7], "layer \(l): rank \(rank)")
+      #expect(pad.filter { abs($0.onset - Double(l)) < 1e-6 }.allSatisfy { $0.velocity == 25 + Int((p * 95).rounded()) })
+      if l >= settle {
+        #expect(lead[l].pitch == 60 && bass[l].pitch == 36)
+      }
+    }
+    #expect(score.markers.last?.text.contains("\"\u{20}Paris\"") == true || score.markers.last?.text.contains("Paris") == true)
+  }
+
   @Test func badInputs() throws {
     let dir = TemporaryDirectory()
     for (args, message) in [

@@ -48,7 +48,7 @@ struct BrowserTests {
       "studio_browser.py", [String(address), Self.screenshots, "smollm2-135m-instruct", "all-minilm-l6-v2", "minilm-f16"])
     #expect(browser.status == 0, "\(browser.stderr)\n\(browser.stdout)")
     #expect(browser.stdout.contains("ok"), "\(browser.stdout)")
-    for view in ["compose", "compare", "sonify"] {
+    for view in ["compose", "compare", "sonify", "inside"] {
       let png = FileManager.default.contents(atPath: Self.screenshots + "/\(view).png") ?? Data()
       #expect(png.count > 10_000 && png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]), "\(view).png")
     }

@@ -64,4 +64,25 @@ struct FrontEndParityTests {
     #expect(try await server.file(status, "timing") == FileManager.default.contents(atPath: dir.file("t.json")).map(Array.init))
     #expect(status["summary"] as? String == Self.summary(cli.stdout), "\(cli.stdout)")
   }
+
+  /// Look inside: the studio's page and numbers are the command line's bytes; the lens
+  /// sonification too.
+  @Test func reportAndLens() async throws {
+    let server = try StudioFixture.shared()
+    let dir = TemporaryDirectory("eigentone-parity-report")
+    let prompt = "The capital of France is"
+    let cli = try Self.cli(["report", "--prompt", prompt, "-o", dir.file("r.html"), "--json", dir.file("r.json")])
+    #expect(cli.status == 0, "\(cli.stderr)")
+    let status = try await server.wait(try #require(try await server.post("/api/report", #"{"prompt": "\#(prompt)"}"#).json()["id"] as? String))
+    #expect(status["state"] as? String == "done", "\(status)")
+    #expect(try await server.file(status, "report") == FileManager.default.contents(atPath: dir.file("r.html")).map(Array.init))
+    #expect(try await server.file(status, "json") == FileManager.default.contents(atPath: dir.file("r.json")).map(Array.init))
+    #expect((status["summary"] as? String).map { Self.summary(cli.stdout).hasPrefix($0) } == true, "\(cli.stdout)")
+    let lens = try Self.cli(["sonify", prompt, "--mode", "lens", "-o", dir.file("l.mid")])
+    #expect(lens.status == 0, "\(lens.stderr)")
+    let sonified = try await server.wait(
+      try #require(try await server.post("/api/sonify", #"{"prompt": "\#(prompt)", "mode": "lens", "renderer": "builtin"}"#).json()["id"] as? String))
+    #expect(sonified["state"] as? String == "done", "\(sonified)")
+    #expect(try await server.file(sonified, "midi") == FileManager.default.contents(atPath: dir.file("l.mid")).map(Array.init))
+  }
 }

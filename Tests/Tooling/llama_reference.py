@@ -12,9 +12,9 @@ output.weight) and prints one JSON object:
   logit_lens   [layer][position] {id, probability, answer_probability} (the final norm applied to
                each layer's residual with that residual's own statistics, then the unembedding)
   next_token   [position][10] {id, probability}
-  pca_explained, pca   the explained-variance shares of the first two principal axes of the whole
-               token embedding (numpy SVD of the centred matrix) and the coordinates of the
-               shown ids, each axis signed so its largest-magnitude loading is positive."""
+  pca_explained, pca   the explained-variance shares of the first two principal axes of the token
+               embedding (numpy SVD of the centred matrix; rows i·V//8192 for a vocabulary over
+               8,192, as the report documents) and the coordinates of the shown ids, each axis signed so its largest-magnitude loading is positive."""
 import json, sys
 import numpy as np
 import gguf
@@ -94,9 +94,11 @@ result = {
     "next_token": [[{"id": int(i), "probability": float(final[t][i])} for i in np.argsort(-final[t], kind="stable")[:10]]
                    for t in range(T)],
 }
-centred = E - E.mean(0)
-_, s, vt = np.linalg.svd(centred, full_matrices=False)
+V = E.shape[0]
+fitted = E[[i * V // 8192 for i in range(8192)]] if V > 8192 else E  # the report's documented sample
+mean = fitted.mean(0)
+_, s, vt = np.linalg.svd(fitted - mean, full_matrices=False)
 axes = vt[:2] * np.sign(vt[:2][np.arange(2), np.abs(vt[:2]).argmax(1)])[:, None]
 result["pca_explained"] = (s[:2] ** 2 / (s ** 2).sum()).tolist()
-result["pca"] = (centred[report["embedding"]["ids"]] @ axes.T).tolist()
+result["pca"] = ((E[report["embedding"]["ids"]] - mean) @ axes.T).tolist()
 print(json.dumps(result))

@@ -142,6 +142,29 @@ try:
     driver.save_screenshot(os.path.join(shots, "sonify.png"))
     js("document.getElementById('sonify-player').pause()")
     print(f"sonify: words {words}, \"was\" highlighted at {onset:.2f} s")
+
+    # --- Look inside ---------------------------------------------------------------------
+    step = "look inside"
+    driver.find_element(By.ID, "tab-inside").click()
+    Select(driver.find_element(By.ID, "inside-model")).select_by_value(model)
+    driver.find_element(By.ID, "inside").click()
+    until(300, lambda: js("const f = document.getElementById('inside-frame'); return !!(f.contentDocument && f.contentDocument.getElementById('logit-lens'))"),
+          "the report in the Look inside view")
+    frame = driver.find_element(By.ID, "inside-frame")
+    driver.switch_to.frame(frame)
+    sections = [s for s in ["embedding-map", "embedding-heatmap", "next-token", "attention", "heads", "logit-lens"]
+                if js(f"const s = document.getElementById('{s}'); return !!s && s.getBoundingClientRect().height > 0")]
+    if len(sections) != 6:
+        fail(f"the Look inside view shows {sections}")
+    token = driver.find_element(By.CSS_SELECTOR, '.prompt span[data-t="2"]')
+    ActionChains(driver).move_to_element(token).perform()
+    lit = js("return document.querySelectorAll('.hl[data-t=\"2\"]').length")
+    markers = js("return [...document.querySelectorAll('svg.att .row')].filter(r => r.style.display !== 'none' && r.getAttribute('y') === '2').length")
+    if lit < 3 or markers == 0:
+        fail(f"hovering token 2 lit {lit} elements and {markers} attention rows")
+    driver.switch_to.default_content()
+    driver.save_screenshot(os.path.join(shots, "inside.png"))
+    print(f"look inside: 6 sections, hovering a token lit {lit} elements and {markers} attention rows")
 except SystemExit:
     raise
 except Exception as error:  # noqa: BLE001 - any browser failure is a test failure

@@ -32,8 +32,9 @@ public struct InsideReport: Sendable, Codable {
 
   /// One model's token embeddings in the plane.
   public struct Projection: Sendable, Codable, Hashable {
-    /// [token][2]: coordinates on the first two principal axes (fitted on the whole
-    /// vocabulary), for the tokens of ``EmbeddingFigures/ids``.
+    /// [token][2]: coordinates on the first two principal axes (fitted on the vocabulary, or on
+    /// 8,192 evenly spaced rows of a larger one: ``Inside/PrincipalComponents/sampleRows(_:)``),
+    /// for the tokens of ``EmbeddingFigures/ids``.
     public var pca: [[Double]]
     /// Share of the variance each of the two axes explains (0…1).
     public var explained: [Double]

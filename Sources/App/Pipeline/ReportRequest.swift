@@ -116,12 +116,12 @@ public struct ReportRequest: PipelineRequest {
   /// Runs the passes and measures everything the page shows.
   public func measure(_ models: any ModelSource, progress: any PipelineProgress) throws -> InsideReport {
     try progress.stage("loading \(model)", at: 0)
-    var lm = try LanguageModel(checkpoint: try models.checkpoint(model))
+    // Decoded once (the studio keeps it between requests); every pass here reuses it.
+    let lm = try models.languageModel(model)
     let vocabulary = try vocabulary(models, lm: lm)
     let limit = min(InsideReport.maximumTokens, lm.contextLength)
     let ids = Array(try vocabulary.encode(prompt).prefix(limit))
     guard !ids.isEmpty else { throw PipelineError.badRequest("the prompt gives no tokens") }
-    if lm.architecture == .llama { lm = try lm.preloaded() }
     try progress.stage("forward pass", at: 0.1)
     let pass = try lm.forward(ids)
     let T = ids.count, L = pass.layerCount, H = pass.heads
@@ -185,7 +185,7 @@ public struct ReportRequest: PipelineRequest {
       mostDifferent: pair.map { [.init(layer: $0.a.layer, head: $0.a.head), .init(layer: $0.b.layer, head: $0.b.head)] } ?? [], distance: pair?.distance ?? 0)
   }
 
-  /// §1–2: PCA (fitted on the whole vocabulary) and a neighbour embedding of the shown tokens,
+  /// §1–2: PCA (fitted on the vocabulary, or ``Inside/PrincipalComponents/maximumRows`` evenly spaced rows of it) and a neighbour embedding of the shown tokens,
   /// for the model and its untrained twin, and the heatmaps on one colour scale.
   func embeddings(
     lm: LanguageModel, vocabulary: Vocabulary, prompt: [Int], progress: any PipelineProgress
@@ -206,17 +206,16 @@ public struct ReportRequest: PipelineRequest {
     let rule =
       V <= EmbeddingSubset.defaultLimit
       ? "the whole vocabulary (\(V) tokens)"
-      : "\(shown.count) of \(V) tokens: the prompt's, special tokens, then each category in proportion to its size at evenly spaced ids (PCA axes fitted on all \(V))"
+      : "\(shown.count) of \(V) tokens: the prompt's, special tokens, then each category in proportion to its size at evenly spaced ids (PCA axes fitted on \(PrincipalComponents.sampleRows(V).count) evenly spaced rows)"
     func rows(_ all: [Float]) -> [Float] { shown.flatMap { all[($0 * d)..<(($0 + 1) * d)] } }
     func project(_ all: [Float], step: Int) throws -> InsideReport.Projection {
+      let sample = PrincipalComponents.sampleRows(V)
       let pca = try PrincipalComponents(width: d, count: 2) { feed in
-        try all.withUnsafeBufferPointer { b in
-          var r = 0
-          while r < V {
-            let n = min(4096, V - r)
-            try feed(UnsafeBufferPointer(rebasing: b[(r * d)..<((r + n) * d)]))
-            r += n
-          }
+        var r = 0
+        while r < sample.count {
+          let block = sample[r..<min(r + 1024, sample.count)].flatMap { all[($0 * d)..<(($0 + 1) * d)] }
+          try block.withUnsafeBufferPointer { try feed($0) }
+          r += 1024
         }
       }
       let mine = rows(all)

@@ -6,6 +6,7 @@ import Score
 public import Sonify
 public import Theory
 import Foundation
+import Inside
 
 /// `eigentone sonify` and `POST /api/sonify`: a prompt run through the model, its hidden
 /// states as music, with the word timings the page highlights.
@@ -77,22 +78,35 @@ public struct SonifyRequest: PipelineRequest {
     guard tokens.count <= Limits.promptTokens else {
       throw PipelineError.tooLarge("the prompt has \(tokens.count) tokens; sonify takes at most \(Limits.promptTokens)")
     }
-    try progress.stage("fitting the activation map", at: 0.1)
-    let map = try models.activationMap(model, corpus: try corpus.sentences()) { d, t in progress.update(d, of: t, from: 0.1, to: 0.6, item: "") }
-    try progress.stage("running the prompt", at: 0.6)
-    // One pass, decoded as it goes: the same arithmetic on both front ends and run after run
-    // (the preloaded model, whose packed kernels round differently, only fits the map).
-    let pass = try LanguageModel(checkpoint: try models.checkpoint(model)).forward(tokens)
     let chosen: Key
     if let key {
       chosen = key
     } else {
-      try progress.stage("reading the portrait", at: 0.65)
+      try progress.stage("reading the portrait", at: 0.05)
       chosen = Sonification.key(suggestedBy: try models.portrait(model, options: .init(), useCache: true, progress: nil))
     }
-    try progress.stage("composing", at: 0.7)
     let sonification = Sonification(key: chosen, tempo: tempo)
-    let (score, words) = try sonification.score(mode, pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    let score: Score
+    let words: [Sonification.Word]
+    if mode == .lens {
+      // The lens needs no activation map: the model's own final norm and unembedding read it.
+      try progress.stage("running the prompt", at: 0.1)
+      let lm = try models.languageModel(model)
+      let pass = try lm.forward(tokens)
+      try progress.stage("reading the logit lens", at: 0.4)
+      let lens = try LogitLens(model: lm, pass: pass) { progress.update($0, of: pass.layerCount, from: 0.4, to: 0.7, item: "layer \($0)") }
+      try progress.stage("composing", at: 0.7)
+      (score, words) = try sonification.lens(lens, tokenizer: tokenizer, tokens: tokens, prompt: prompt)
+    } else {
+      try progress.stage("fitting the activation map", at: 0.1)
+      let map = try models.activationMap(model, corpus: try corpus.sentences()) { d, t in progress.update(d, of: t, from: 0.1, to: 0.6, item: "") }
+      try progress.stage("running the prompt", at: 0.6)
+      // One pass, decoded as it goes: the same arithmetic on both front ends and run after run
+      // (the preloaded model, whose packed kernels round differently, only fits the map).
+      let pass = try LanguageModel(checkpoint: try models.checkpoint(model)).forward(tokens)
+      try progress.stage("composing", at: 0.7)
+      (score, words) = try sonification.score(mode, pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    }
     try ScoreWriter.check(score, outputs, audio: audio)
     if let timing { try ScoreWriter.writeJSON(words, to: timing, pretty: true) }
     if outputs.rendersAudio { try progress.stage("rendering with \(audio.renderer.rawValue)", at: 0.75) }

@@ -10,6 +10,7 @@ enum FileResponse {
     case "wav": "audio/wav"
     case "mid": "audio/midi"
     case "json": "application/json; charset=utf-8"
+    case "html": "text/html; charset=utf-8"
     case "musicxml", "xml": "application/vnd.recordare.musicxml+xml"
     default: "application/octet-stream"
     }

@@ -12,7 +12,11 @@ extension Eigentone {
         words (default): one note per word in three voices, flute from an early layer, clarinet from \
         the middle layer, strings from the last, over a drone; pitch, loudness and length come from \
         each layer's principal components against a map fitted once on a reference corpus (1000 \
-        WordNet example sentences; cached). thinking: a bar per layer in which every token is a voice.
+        WordNet example sentences; cached). thinking: a bar per layer in which every token is a voice. \
+        lens: the logit lens of the last token, one beat per layer: a voice whose pitch follows the rank \
+        of the final answer (it lands on the tonic where the model makes up its mind), a pad whose \
+        loudness and brightness follow the top token's probability, and a change of harmony whenever \
+        the top token changes; markers name each layer's top token.
         """)
 
     @Argument(help: "The prompt.")
@@ -23,7 +27,7 @@ extension Eigentone {
     @Option(name: .shortAndLong, help: "The MIDI file to write.")
     var output: String
 
-    @Option(help: "words or thinking.")
+    @Option(help: "words, thinking or lens.")
     var mode: Sonification.Mode = .words
 
     @Option(help: "Write the word timings (JSON: word, onset and duration in seconds).")

@@ -1,5 +1,4 @@
 import Foundation
-import Linalg
 import SeededRandom
 
 /// A seeded neighbour embedding of row vectors in the plane: exact t-SNE (van der Maaten and
@@ -97,17 +96,27 @@ public struct NeighbourEmbedding: Sendable {
   /// The symmetric joint affinities P (n × n, summing to 1): each row's Gaussian bandwidth
   /// found by bisection so that its conditional distribution has the target perplexity.
   func affinities(_ values: [Double], width: Int, n: Int) -> [Double] {
-    let gram = values.withUnsafeBufferPointer { Linalg.rowGram($0, rows: n, cols: width) }
-    var norms = [Double](repeating: 0, count: n)
-    for i in 0..<n { norms[i] = gram[i * n + i] }
+    // Squared distances, each pair once, in a fixed order (no BLAS: the same bits whatever
+    // thread count other work has set).
+    var distance = [Double](repeating: 0, count: n * n)
+    values.withUnsafeBufferPointer { x in
+      for i in 0..<n {
+        for j in (i + 1)..<n {
+          var s = 0.0
+          for t in 0..<width {
+            let e = x[i * width + t] - x[j * width + t]
+            s += e * e
+          }
+          distance[i * n + j] = s
+          distance[j * n + i] = s
+        }
+      }
+    }
     let target = Foundation.log(min(perplexity, Double(n - 1) / 3))
     var conditional = [Double](repeating: 0, count: n * n)
     var d = [Double](repeating: 0, count: n)
     for i in 0..<n {
-      for j in 0..<n {
-        let g = i <= j ? gram[i * n + j] : gram[j * n + i]
-        d[j] = max(norms[i] + norms[j] - 2 * g, 0)
-      }
+      for j in 0..<n { d[j] = distance[i * n + j] }
       var beta = 1.0, low = -Double.infinity, high = Double.infinity
       var row = [Double](repeating: 0, count: n)
       for _ in 0..<100 {

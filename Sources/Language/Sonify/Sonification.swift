@@ -19,6 +19,8 @@ public struct Sonification: Sendable {
     case words
     /// A passage per layer in which every token is a voice.
     case thinking
+    /// The logit lens of the last token as music, one step per layer (``lens(_:tokenizer:prompt:)``).
+    case lens
   }
 
   /// A word of the prompt and when it sounds.
@@ -51,11 +53,12 @@ public struct Sonification: Sendable {
     Key(parsing: portrait.summary.suggestedKey.name) ?? Key(root: PitchClass(0), mode: .dorian)
   }
 
-  /// The score and word timings for `mode`.
+  /// The score and word timings for the words and thinking modes (the lens mode reads a
+  /// ``Inside/LogitLens`` instead: ``lens(_:tokenizer:prompt:)``).
   public func score(_ mode: Mode, pass: ForwardPass, map: ActivationMap, tokenizer: BytePairTokenizer, prompt: String) throws(SonifyError) -> (Score, [Word]) {
     switch mode {
     case .words: try words(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
-    case .thinking: try thinking(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
+    case .thinking, .lens: try thinking(pass: pass, map: map, tokenizer: tokenizer, prompt: prompt)
     }
   }
 

@@ -258,6 +258,17 @@ function highlightWords() {
   requestAnimationFrame(highlightWords);
 }
 
+// --- Look inside view -----------------------------------------------------------------
+// The page `eigentone report` writes, made by the same pipeline request and shown as it is:
+// its figures, and its linked hover (a prompt position under the pointer lights up everywhere).
+async function inside() {
+  const body = { prompt: $("inside-prompt").value, model: $("inside-model").value };
+  const job = await runJob("inside", "/api/report", body);
+  studio.jobs.inside = job;
+  $("inside-summary").textContent = job.summary || "";
+  $("inside-frame").src = job.files.report;
+}
+
 // --- Start -----------------------------------------------------------------------------
 function show(view) {
   document.querySelectorAll("header nav button").forEach((b) => b.classList.toggle("active", b.dataset.view === view));
@@ -272,6 +283,7 @@ async function start() {
   $("compose").onclick = () => compose().catch(() => {});
   $("compare").onclick = () => compare().catch(() => {});
   $("sonify").onclick = () => sonify().catch(() => {});
+  $("inside").onclick = () => inside().catch(() => {});
   $("ab-switch").onclick = switchAB;
   $("spectrum-role").onchange = plotSpectra;
   requestAnimationFrame(highlightWords);
@@ -281,12 +293,14 @@ async function start() {
   for (const id of ["renderer", "compare-renderer", "sonify-renderer"]) fill($(id), renderers.renderers, (r) => r.name, (r) => r.label);
   for (const id of ["tempo", "sonify-tempo"]) if ($(id)) { $(id).min = limits.tempo.min; $(id).max = limits.tempo.max; }
   $("prompt").maxLength = limits.prompt_bytes;
+  $("inside-prompt").maxLength = limits.prompt_bytes;
   const label = (m) => `${m.id} (${m.architecture}, ${(m.parameters / 1e6).toFixed(0)}M)`;
   for (const id of ["model", "model-a", "model-b"]) fill($(id), studio.models, (m) => m.id, label);
   fill($("sonify-model"), studio.models.filter((m) => m.can_sonify), (m) => m.id, label);
+  fill($("inside-model"), studio.models.filter((m) => m.can_sonify), (m) => m.id, label);
   // The default model first everywhere; B is the next model in the list.
   const preferred = models.default && studio.models.some((m) => m.id === models.default) ? models.default : (studio.models[0] || {}).id;
-  for (const id of ["model", "model-a", "sonify-model"]) if (preferred) $(id).value = preferred;
+  for (const id of ["model", "model-a", "sonify-model", "inside-model"]) if (preferred) $(id).value = preferred;
   const other = studio.models.find((m) => m.id !== preferred);
   if (other) $("model-b").value = other.id;
   $("model").onchange = () => loadPortrait($("model").value).catch(() => {});
