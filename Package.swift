@@ -131,7 +131,7 @@ let package = Package(
       name: "Pipeline",
       dependencies: [
         "Analysis", "Anatomy", "AtomicFile", "Checkpoint", "Compare", "Compose", "Inference", "MusicXML", "Render", "Score", "Sonify", "StandardMIDI",
-        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training", "Inside",
+        "Synthesis", "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training", "Inside", "JSONText",
       ],
       path: "Sources/App/Pipeline", swiftSettings: swiftSettings),
     // The studio's job queue (no HTTP), and the HTTP server over it with the page embedded.
@@ -145,7 +145,7 @@ let package = Package(
     .executableTarget(
       name: "eigentone",
       dependencies: [
-        "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Sonify",
+        "Pipeline", "Studio", "StudioServer", "Analysis", "Anatomy", "JSONText", "Checkpoint", "Compare", "Compose", "Inference", "Linalg", "Render", "Sonify",
         "Theory", "Tokenizer", "ScoreReaders", "MusicTokens", "Corpora", "Training", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Sources/App/eigentone", swiftSettings: swiftSettings),

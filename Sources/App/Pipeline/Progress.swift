@@ -9,6 +9,12 @@ public protocol PipelineProgress: Sendable {
   /// Progress within the current stage (`done` of `total` items, the item's name), mapped to
   /// `from…to` of the whole.
   func update(_ done: Int, of total: Int, from: Double, to: Double, item: String)
+  /// A line worth telling the person watching (the command line prints it on stderr).
+  func note(_ line: String)
+}
+
+extension PipelineProgress {
+  public func note(_ line: String) {}
 }
 
 /// Progress nobody watches.

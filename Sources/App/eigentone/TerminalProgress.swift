@@ -27,6 +27,12 @@ final class TerminalProgress: PipelineProgress {
 
   /// Clears the bar.
   func finish() { bar.withLock { $0.bar?.finish() } }
+
+  /// On stderr, after clearing the bar (stdout stays clean).
+  func note(_ line: String) {
+    bar.withLock { $0.bar?.finish() }
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
 }
 
 /// Runs pipeline requests for the command line: validated as arguments (a bad value is a usage

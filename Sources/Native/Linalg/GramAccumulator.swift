@@ -36,6 +36,17 @@ public struct GramAccumulator: Sendable {
     }
   }
 
+  /// Adds `B Bᵀ` for a row-major block of `n × cols` values: a band of columns of a wide
+  /// matrix, so its `n × n` Gram `A Aᵀ` is accumulated without holding `A`.
+  public mutating func addColumnBand(_ band: UnsafeBufferPointer<Double>, cols: Int) {
+    guard cols > 0, n > 0, let base = band.baseAddress else { return }
+    precondition(band.count >= n * cols, "band smaller than n × cols")
+    let n32 = Int32(n)
+    matrix.withUnsafeMutableBufferPointer { g in
+      cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, n32, Int32(cols), 1, base, Int32(cols), 1, g.baseAddress, n32)
+    }
+  }
+
   /// Eigenvalues of the accumulated Gram matrix, ascending (`dsyevd`).
   public func eigenvalues() throws(LinalgError) -> [Double] {
     try Linalg.symmetricEigenvalues(matrix, n: n)

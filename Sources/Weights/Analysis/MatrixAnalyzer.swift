@@ -64,13 +64,17 @@ enum MatrixAnalyzer {
     let storedRowsPerMatrixRow = stored.cols == 0 ? 1 : stored.cols / max(1, tensor.rowLength)
     let bytesPerMatrixRow = stored.cols / tensor.dtype.block.elements * tensor.dtype.block.bytes
 
-    // Orientation of the Gram: tall (rows ≥ cols) accumulates BᵀB block by block; wide
-    // matrices and --exact keep the whole selected matrix.
-    let keepWhole = options.method == .exact || cols > rows
+    // Orientation of the Gram: tall (rows ≥ cols) accumulates BᵀB row block by row block; wide
+    // matrices accumulate A Aᵀ band of columns by band (``columnBand``) after the first pass, so
+    // a worker holds one Gram matrix of the narrow side and never the matrix; --exact (and a
+    // wide matrix whose rows span several stored rows) keeps the whole selected matrix.
+    let wide = options.method != .exact && cols > rows
+    let banded = wide && storedRowsPerMatrixRow == 1
+    let keepWhole = options.method == .exact || (wide && !banded)
     let blockRows = Swift.max(1, Swift.min(rows, blockValues / Swift.max(1, stored.cols)))
     var recycled = [Double]()
     swap(&recycled, &scratch.gram)
-    var gram = GramAccumulator(n: keepWhole ? 0 : cols, reusing: consume recycled)
+    var gram = GramAccumulator(n: keepWhole ? 0 : (banded ? rows : cols), reusing: consume recycled)
     // A matrix that fits one block stays in `block`; larger kept matrices are appended here.
     let singleBlock = rows <= blockRows
     let keepPages = singleBlock || rows * bytesPerMatrixRow <= keptBytes
@@ -133,7 +137,7 @@ enum MatrixAnalyzer {
       block.withUnsafeBufferPointer { b in
         if keepWhole {
           if !singleBlock { whole.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<(count * cols)])) }
-        } else {
+        } else if !banded {
           gram.add(b, rows: count)
         }
       }
@@ -158,7 +162,13 @@ enum MatrixAnalyzer {
       eigenvalues = singularValues.map { $0 * $0 }
     } else {
       var ascending: [Double]
-      if keepWhole {
+      if banded {
+        try accumulateBands(
+          source, checkpoint: checkpoint, rows: rows, cols: cols, firstRow: rowRange.lowerBound, firstColumn: columnRange.lowerBound,
+          releasing: !keepPages, into: &gram, band: &whole)
+        ascending = try gram.eigenvaluesInPlace()
+        scratch.gram = gram.matrix
+      } else if keepWhole {
         var g = gram.matrix
         gram = GramAccumulator(n: 0)
         wholeMatrix { Linalg.rowGram($0, rows: rows, cols: cols, into: &g) }
@@ -239,6 +249,63 @@ enum MatrixAnalyzer {
       numSpikes: metrics.marchenkoPastur?.numSpikes, mpSoftrank: metrics.marchenkoPastur.flatMap { finite($0.softRank) },
       sigmaMp: metrics.marchenkoPastur.flatMap { finite($0.sigma) },
       bulkMax: metrics.marchenkoPastur.flatMap { finite($0.bulkMax) }, warning: warning)
+  }
+
+  /// Columns per band when a wide matrix's Gram is accumulated by bands: at least this many,
+  /// so `dsyrk` runs at speed and each row's slice spans whole pages of the file.
+  static let minimumBand = 512
+
+  /// The columns of one band for a wide matrix of `rows` rows: ``blockValues`` values a band,
+  /// or ``minimumBand`` columns if that is more.
+  static func columnBand(rows: Int, cols: Int) -> Int {
+    Swift.max(1, Swift.min(cols, Swift.max(blockValues / Swift.max(1, rows), minimumBand)))
+  }
+
+  /// `A Aᵀ` of a wide matrix (`rows × cols` of `source`, from stored row `firstRow` and column
+  /// `firstColumn`) accumulated into `gram` a band of columns at a time: each band is read row
+  /// by row from the map (F32 in place, other types decoded per slice), NaN and Inf read as 0 as
+  /// in the first pass, and its file pages handed back when `releasing`. Memory: the Gram and
+  /// one `rows × band` Double band (`band`, reused).
+  static func accumulateBands(
+    _ source: MatrixSource, checkpoint: Checkpoint, rows: Int, cols: Int, firstRow: Int, firstColumn: Int, releasing: Bool,
+    into gram: inout GramAccumulator, band: inout [Double]
+  ) throws {
+    let tensor = source.tensor
+    let file = checkpoint.files[tensor.fileIndex]
+    let width = columnBand(rows: rows, cols: cols)
+    if band.count < rows * width { band = [Double](repeating: 0, count: rows * width) }
+    var slice = [Float](repeating: 0, count: width)
+    var decodeScratch = [Float]()
+    var c0 = 0
+    while c0 < cols {
+      let w = Swift.min(width, cols - c0)
+      let columns = (firstColumn + c0)..<(firstColumn + c0 + w)
+      for r in 0..<rows {
+        let row = firstRow + r
+        let offset = r * w
+        if let direct = checkpoint.floatsInPlace(tensor, rows: row..<(row + 1)) {
+          band.withUnsafeMutableBufferPointer { b in
+            for j in 0..<w {
+              let v = direct[columns.lowerBound + j]
+              b[offset + j] = v.isFinite ? Double(v) : 0
+            }
+          }
+        } else {
+          try slice.withUnsafeMutableBufferPointer { try checkpoint.decodeRowSlice(tensor, row: row, columns: columns, into: $0, scratch: &decodeScratch) }
+          band.withUnsafeMutableBufferPointer { b in
+            for j in 0..<w {
+              let v = slice[j]
+              b[offset + j] = v.isFinite ? Double(v) : 0
+            }
+          }
+        }
+      }
+      band.withUnsafeBufferPointer { gram.addColumnBand(UnsafeBufferPointer(rebasing: $0[0..<(rows * w)]), cols: w) }
+      if releasing {
+        for r in 0..<rows { file.release(checkpoint.byteRange(tensor, row: firstRow + r, columns: columns)) }
+      }
+      c0 += w
+    }
   }
 
   /// Decodes matrix rows (each `perRow` stored rows) into the front of `buffer`.

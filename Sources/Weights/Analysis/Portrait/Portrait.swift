@@ -2,8 +2,9 @@
 /// vector (`vectors`), per layer (`layers`), and the model-level `summary`. Codable; the JSON
 /// written by `eigentone analyze --json` is this struct with its snake_case keys.
 public struct Portrait: Sendable, Hashable, Codable {
-  /// Bumped whenever what is measured changes, so old cached portraits are not reused.
-  public static let schemaVersion = 1
+  /// Bumped whenever what is measured changes, so old cached portraits are not reused (2: wide
+  /// matrices' Gram accumulated by bands of columns, which rounds differently).
+  public static let schemaVersion = 2
 
   public var schemaVersion: Int
   public var model: String

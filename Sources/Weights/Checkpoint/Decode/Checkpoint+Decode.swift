@@ -95,3 +95,46 @@ extension Checkpoint {
     }
   }
 }
+
+extension Checkpoint {
+  /// Decodes values `columns` of stored row `row` into the front of `buffer`: the quantisation
+  /// blocks that hold them are decoded into `scratch` (grown as needed) and the wanted values
+  /// copied, so any column range works for every type. With ``decodeRows(_:rows:into:)`` this
+  /// lets a wide matrix be read a band of columns at a time.
+  public func decodeRowSlice(
+    _ tensor: TensorInfo, row: Int, columns: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>, scratch: inout [Float]
+  ) throws(CheckpointError) {
+    func fail(_ reason: CheckpointError.Reason) -> CheckpointError {
+      CheckpointError(file: files[tensor.fileIndex].path, tensor: tensor.name, reason: reason)
+    }
+    guard tensor.dtype.isDecodable else { throw fail(.cannotDecode(dtype: tensor.dtype.rawValue)) }
+    guard row >= 0, row < tensor.rowCount else { throw fail(.rowsOutOfRange(rows: row..<(row + 1), rowCount: tensor.rowCount)) }
+    let rowLength = tensor.rowLength
+    let wanted = columns.clamped(to: 0..<rowLength)
+    guard !wanted.isEmpty, let out = buffer.baseAddress else { return }
+    guard buffer.count >= wanted.count else { throw fail(.bufferTooSmall(needed: wanted.count, available: buffer.count)) }
+    let (blockElements, blockBytes) = tensor.dtype.block
+    let firstBlock = wanted.lowerBound / blockElements
+    let lastBlock = (wanted.upperBound + blockElements - 1) / blockElements
+    let count = (lastBlock - firstBlock) * blockElements
+    let bytesPerRow = rowLength / blockElements * blockBytes
+    let start = tensor.byteRange.lowerBound + row * bytesPerRow + firstBlock * blockBytes
+    let src = files[tensor.fileIndex].bytes(start..<(start + (lastBlock - firstBlock) * blockBytes))
+    if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+    scratch.withUnsafeMutableBufferPointer { s in
+      guard let base = s.baseAddress else { return }
+      Self.decodeValues(tensor.dtype, count: count, from: src, into: base)
+      let skip = wanted.lowerBound - firstBlock * blockElements
+      (out).update(from: base + skip, count: wanted.count)
+    }
+  }
+
+  /// The byte range of values `columns` of stored row `row` (whole quantisation blocks).
+  public func byteRange(_ tensor: TensorInfo, row: Int, columns: Range<Int>) -> Range<Int> {
+    let (blockElements, blockBytes) = tensor.dtype.block
+    let bytesPerRow = tensor.rowLength / blockElements * blockBytes
+    let first = columns.lowerBound / blockElements, last = (columns.upperBound + blockElements - 1) / blockElements
+    let start = tensor.byteRange.lowerBound + row * bytesPerRow
+    return (start + first * blockBytes)..<(start + last * blockBytes)
+  }
+}
