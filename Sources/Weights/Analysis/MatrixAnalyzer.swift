@@ -56,7 +56,6 @@ enum MatrixAnalyzer {
     guard tensor.dtype.isDecodable else {
       throw AnalysisError(tensor: tensor.name, reason: "cannot decode dtype \(tensor.dtype.rawValue)")
     }
-    let file = checkpoint.files[tensor.fileIndex]
     let stored = source.storedShape
     let rowRange = source.storedRowRange
     let columnRange = source.storedColumnRange
@@ -144,7 +143,7 @@ enum MatrixAnalyzer {
       // The second pass reads the matrix again: keep the pages of small matrices till then.
       if !keepPages {
         let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
-        file.release(start..<(start + count * bytesPerMatrixRow))
+        release(start..<(start + count * bytesPerMatrixRow), of: tensor, in: checkpoint)
       }
       r0 += count
     }
@@ -209,7 +208,7 @@ enum MatrixAnalyzer {
         }
       }
       let start = tensor.byteRange.lowerBound + first * bytesPerMatrixRow
-      file.release(start..<(start + count * bytesPerMatrixRow))
+      release(start..<(start + count * bytesPerMatrixRow), of: tensor, in: checkpoint)
       r0 += count
     }
 
@@ -251,6 +250,18 @@ enum MatrixAnalyzer {
       bulkMax: metrics.marchenkoPastur.flatMap { finite($0.bulkMax) }, warning: warning)
   }
 
+  /// Linux's default `fault_around_bytes`: a page fault on a file mapping maps the aligned
+  /// window of this size around it.
+  static let faultAroundBytes = 64 << 10
+
+  /// Hands back the pages of `range` and of every ``faultAroundBytes`` window it touches
+  /// (within the tensor), so pages the kernel mapped around a fault do not stay resident.
+  static func release(_ range: Range<Int>, of tensor: TensorInfo, in checkpoint: Checkpoint) {
+    let lower = range.lowerBound / faultAroundBytes * faultAroundBytes
+    let upper = (range.upperBound + faultAroundBytes - 1) / faultAroundBytes * faultAroundBytes
+    checkpoint.files[tensor.fileIndex].release(Swift.max(lower, tensor.byteRange.lowerBound)..<Swift.min(upper, tensor.byteRange.upperBound))
+  }
+
   /// Columns per band when a wide matrix's Gram is accumulated by bands: at least this many,
   /// so `dsyrk` runs at speed and each row's slice spans whole pages of the file.
   static let minimumBand = 512
@@ -271,7 +282,6 @@ enum MatrixAnalyzer {
     into gram: inout GramAccumulator, band: inout [Double]
   ) throws {
     let tensor = source.tensor
-    let file = checkpoint.files[tensor.fileIndex]
     let width = columnBand(rows: rows, cols: cols)
     if band.count < rows * width { band = [Double](repeating: 0, count: rows * width) }
     var slice = [Float](repeating: 0, count: width)
@@ -299,11 +309,15 @@ enum MatrixAnalyzer {
             }
           }
         }
+        // Hand the pages back at once, every 64 KiB window the slice touched: the kernel maps
+        // the whole aligned window around a fault ("fault-around", `fault_around_bytes`), pages
+        // of this row and its neighbours, so releasing only the slice would leave up to
+        // rows × 64 KiB of the file resident (512 MiB for an 8192-row matrix).
+        if releasing {
+          release(checkpoint.byteRange(tensor, row: row, columns: columns), of: tensor, in: checkpoint)
+        }
       }
       band.withUnsafeBufferPointer { gram.addColumnBand(UnsafeBufferPointer(rebasing: $0[0..<(rows * w)]), cols: w) }
-      if releasing {
-        for r in 0..<rows { file.release(checkpoint.byteRange(tensor, row: firstRow + r, columns: columns)) }
-      }
       c0 += w
     }
   }
