@@ -139,6 +139,47 @@ struct ReportCommandTests {
     #expect(FileManager.default.contents(atPath: out.file("r.html")) == FileManager.default.contents(atPath: out.file("same.html")))
   }
 
+  /// Gemma 3 270M (the third default model): its forward pass against the numpy Gemma in
+  /// Tests/Tooling (next-token probabilities within 1e-3, the bound; attention and lens
+  /// within 1e-4 measured), the tokens transformers gives ([<bos>, The, ▁capital, ▁of, ▁France,
+  /// ▁is]), and the answer transformers reports for this file (" the" 0.191, " a" 0.111,
+  /// " Paris" 0.084); `eigentone next` agrees with the report's last list.
+  @Test func gemma3AgainstNumpy() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let out = TemporaryDirectory()
+    let prompt = "The capital of France is"
+    let r = try CommandRunner.eigentone(["report", "gemma-3-270m", "--prompt", prompt, "-o", out.file("r.html"), "--json", out.file("r.json")])
+    #expect(r.status == 0, "\(r.stderr)")
+    let ours = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.file("r.json")))) as? [String: Any])
+    let ids = try #require(ours["ids"] as? [Int])
+    #expect(ids == [2, 818, 5279, 529, 7001, 563])
+    let reference = try CommandRunner.pythonJSON("gemma_reference.py", [Repository.gemma3] + ids.map(String.init))
+    let last = try #require((ours["next_token"] as? [[[String: Any]]])?.last), expected = try #require(reference["next_token"] as? [[String: Any]])
+    for (a, b) in zip(last, expected) {
+      #expect(a["id"] as? Int == b["id"] as? Int)
+      #expect(abs((a["probability"] as? Double ?? 9) - (b["probability"] as? Double ?? 0)) <= 1e-3)
+    }
+    for (i, (token, p)) in [(" the", 0.191), (" a", 0.111), (" Paris", 0.084)].enumerated() {
+      #expect(last[i]["token"] as? String == token && abs((last[i]["probability"] as? Double ?? 0) - p) < 0.001)
+    }
+    let a1 = try #require(ours["attention"] as? [[[[Double]]]]), a2 = try #require(reference["attention"] as? [[[[Double]]]])
+    var worst = 0.0
+    for l in a2.indices { for h in a2[l].indices { for q in a2[l][h].indices { for k in 0...q { worst = max(worst, abs(a1[l][h][q][k] - a2[l][h][q][k])) } } } }
+    #expect(a1.count == 18 && worst <= 1e-4, "attention differs by \(worst)")
+    let l1 = try #require(ours["logit_lens"] as? [[[String: Any]]]), l2 = try #require(reference["logit_lens"] as? [[[String: Any]]])
+    worst = 0
+    for l in l2.indices {
+      for t in l2[l].indices {
+        #expect(l1[l][t]["id"] as? Int == l2[l][t]["id"] as? Int, "layer \(l) position \(t)")
+        worst = max(worst, abs((l1[l][t]["probability"] as? Double ?? 9) - (l2[l][t]["probability"] as? Double ?? 0)))
+      }
+    }
+    #expect(worst <= 1e-4, "logit lens differs by \(worst)")
+    let next = try CommandRunner.eigentone(["next", prompt, "gemma-3-270m", "--top", "3", "--json"])
+    let list = try #require(try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [[String: Any]])
+    #expect(list.map { $0["id"] as? Int } == last.prefix(3).map { $0["id"] as? Int })
+  }
+
   /// Bad input: the reason on the first line, non-zero exit, no page.
   @Test func badInput() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")

@@ -41,7 +41,7 @@ struct BrowserTests {
       printed += String(decoding: chunk, as: UTF8.self)
     }
     let address = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }, "serve printed \(printed)")
-    #expect(printed.contains("(3 models;"), "\(printed)")
+    #expect(printed.contains("(4 models;"), "\(printed)")
 
     try? FileManager.default.removeItem(atPath: Self.screenshots)
     let browser = try CommandRunner.python(

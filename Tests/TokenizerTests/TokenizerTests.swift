@@ -52,6 +52,29 @@ struct TokenizerTests {
     #expect(fromGGUF.tokens.count == 49_152)
   }
 
+  /// Gemma 3's SentencePiece-style vocabulary (scores, byte fallback, user-defined whitespace
+  /// runs, control tokens) against Hugging Face transformers' GGUF tokenizer (test tooling).
+  @Test func gemma3MatchesTransformers() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap")
+    let texts = [
+      "The capital of France is", "Hello  world\n\nfoo\tbar 1234 ünïcödé 🎵 <start_of_turn>user", "The forest was silent.",
+      "12345 apples and 6.02e23 atoms", "   leading spaces", "trailing spaces   ", "tabs\tand\r\nnewlines", "naïve café 東京 𝄞",
+      "<start_of_turn>user\nWrite a poem<end_of_turn>\n<start_of_turn>model\n", "def f(x):\n    return x**2", "a\u{0301} e\u{0301} ﬁ",
+      "don't WON'T it'll", "\u{1F3B5}\u{1F3B6}\u{10FFFF}", "",
+    ]
+    let dir = TemporaryDirectory()
+    let input = dir.write("texts.json", bytes: Array(try JSONSerialization.data(withJSONObject: texts)))
+    let out = try CommandRunner.python("gguf_tokenizer_reference.py", [Repository.gemma3, input])
+    #expect(out.status == 0, "\(out.stderr)")
+    let expected = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[Int]])
+    let tokenizer = try BytePairTokenizer.gguf(try Checkpoint.openGGUF(at: Repository.gemma3))
+    #expect(tokenizer.isSentencePiece && tokenizer.tokens.count == 262_144)
+    for (text, ids) in zip(texts, expected) {
+      #expect(tokenizer.encode(text) == ids, "\(text.debugDescription)")
+      #expect(tokenizer.decode(Array(ids.dropFirst())) == text, "\(text.debugDescription)")
+    }
+  }
+
   /// Pieces: every digit alone for SmolLM; GPT-2 keeps digit runs and gives the last space of
   /// a run to the next word.
   @Test func preTokenizers() {

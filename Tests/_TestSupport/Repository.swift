@@ -24,7 +24,11 @@ public enum Repository {
   public static var modelsInstalled: Bool {
     FileManager.default.fileExists(atPath: smolLM2)
       && FileManager.default.fileExists(atPath: miniLM + "/model.safetensors")
+      && FileManager.default.fileExists(atPath: gemma3)
   }
+
+  /// Gemma 3 270M (Q4_K_M GGUF), the third default model.
+  public static let gemma3 = root + "/models/gemma-3-270m/gemma-3-270m-q4_k_m.gguf"
 
   /// The built `eigentone` executable next to the test bundle.
   public static var executable: String {

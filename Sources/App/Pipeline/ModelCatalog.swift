@@ -1,4 +1,5 @@
 import Anatomy
+import Inference
 public import Checkpoint
 import Foundation
 
@@ -48,6 +49,6 @@ public struct ModelCatalog: Sendable {
     return ModelEntry(
       id: id, location: checkpoint.location, format: checkpoint.format == .gguf ? "gguf" : "safetensors",
       architecture: anatomy.architecture, family: anatomy.family.rawValue, parameters: checkpoint.elementCount,
-      bytes: checkpoint.byteCount, source: source, canSonify: anatomy.family == .llama || anatomy.family == .gpt2)
+      bytes: checkpoint.byteCount, source: source, canSonify: (try? LanguageModel(checkpoint: checkpoint)) != nil)
   }
 }

@@ -17,7 +17,7 @@ public struct ModelEntry: Sendable, Hashable, Codable {
   /// Where it was found: `models` (a models directory) or `huggingface` (the hub cache).
   public var source: String
   /// Whether it can run a forward pass (and so be sonified): decoders of the Llama and GPT-2
-  /// families.
+  /// families, and Gemma 3.
   public var canSonify: Bool
 
   enum CodingKeys: String, CodingKey {

@@ -40,7 +40,7 @@ public final class Workbench: ModelSource {
 
   public func checkRunnable(_ model: String) throws(PipelineError) {
     let entry = try catalog.entry(model)
-    guard entry.canSonify else { throw .badRequest("\(model) is a \(entry.family) model; sonify runs decoders (Llama family, GPT-2)") }
+    guard entry.canSonify else { throw .badRequest("\(model) is a \(entry.family) model; sonify runs decoders (Llama family, GPT-2, Gemma 3)") }
   }
 
   public func checkpoint(_ model: String) throws -> Checkpoint {

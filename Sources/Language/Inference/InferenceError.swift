@@ -16,7 +16,7 @@ public enum InferenceError: Error, Sendable, Hashable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .unsupportedArchitecture(let a): "no forward pass for architecture \"\(a)\" (supported: llama family, gpt2)"
+    case .unsupportedArchitecture(let a): "no forward pass for architecture \"\(a)\" (supported: llama family, gpt2, gemma3)"
     case .missingTensor(let n): "the model has no tensor \(n)"
     case .wrongShape(let n, let e, let f): "tensor \(n) has shape \(f), expected \(e)"
     case .missingHyperparameter(let n): "cannot find the model's \(n)"

@@ -126,9 +126,11 @@ enum Kernels {
   /// Causal multi-head attention with grouped keys and values. `q`: tokens × heads·D, `k`,
   /// `v`: tokens × kvHeads·D. Returns the mixed values (tokens × heads·D) and the
   /// probabilities (heads × tokens × tokens, zero above the diagonal). Scores and mixing are
-  /// two `sgemm`s per head on strided slices; the softmax runs in Double.
+  /// two `sgemm`s per head on strided slices; the softmax runs in Double. With a `window`, a
+  /// query attends only to the `window` most recent keys, itself included (sliding-window
+  /// layers: Gemma 3's local attention).
   static func attention(
-    q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int
+    q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int, window: Int = .max
   ) -> (
     out: [Float], probabilities: [Float]
   ) {
@@ -138,7 +140,8 @@ enum Kernels {
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
     if let vector {
-      attentionVector(vector, q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, out: &out, probabilities: &probabilities)
+      attentionVector(
+        vector, q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, window: window, out: &out, probabilities: &probabilities)
       return (out, probabilities)
     }
     // These products are tiny (tokens × head size): OpenBLAS's thread hand-offs would cost more
@@ -165,11 +168,13 @@ enum Kernels {
             alpha: scale)
           for t in 0..<T {
             let row = scores + t * T
+            let first = window == .max ? 0 : max(0, t - window + 1)
             var m = -Double.infinity
-            for s in 0...t { m = max(m, Double(row[s])) }
+            for s in first...t { m = max(m, Double(row[s])) }
             var sum = 0.0
-            for s in 0...t { sum += exp(Double(row[s]) - m) }
-            for s in 0...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
+            for s in first...t { sum += exp(Double(row[s]) - m) }
+            for s in first...t { row[s] = Float(exp(Double(row[s]) - m) / sum) }
+            for s in 0..<first { row[s] = 0 }
             for s in (t + 1)..<max(t + 1, T) { row[s] = 0 }
           }
           // out_h = P · V_g
@@ -184,8 +189,8 @@ enum Kernels {
   /// computed (a dot product of two contiguous head rows each), and each output row is a sum of
   /// value rows scaled by the probabilities.
   static func attentionVector(
-    _ kernels: any VectorKernelSet.Type, q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int, out: inout [Float],
-    probabilities: inout [Float]
+    _ kernels: any VectorKernelSet.Type, q: [Float], k: [Float], v: [Float], segments: [Range<Int>], heads H: Int, kvHeads G: Int, headDim D: Int,
+    window: Int = .max, out: inout [Float], probabilities: inout [Float]
   ) {
     let scale = Float(1 / Double(D).squareRoot())
     let group = H / G
@@ -204,10 +209,12 @@ enum Kernels {
           let g = h / group
           let qt = q0 + (lower + t) * H * D + h * D
           let row = p0 + offset + h * T * T + t * T
-          for s in 0...t { row[s] = scale * kernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
-          kernels.softmax(row, count: t + 1)
+          let first = window == .max ? 0 : max(0, t - window + 1)
+          for s in first...t { row[s] = scale * kernels.dot(qt, k0 + (lower + s) * G * D + g * D, count: D) }
+          kernels.softmax(row + first, count: t + 1 - first)
           kernels.weightedRows(
-            row, count: t + 1, rows: v0 + lower * G * D + g * D, stride: G * D, width: D, into: o0 + (lower + t) * H * D + h * D)
+            row + first, count: t + 1 - first, rows: v0 + (lower + first) * G * D + g * D, stride: G * D, width: D,
+            into: o0 + (lower + t) * H * D + h * D)
         }
         // Every (head, query) pair is independent (its own probability row and output
         // slice); dealt out in turn, the causal rows' growing cost is shared evenly.

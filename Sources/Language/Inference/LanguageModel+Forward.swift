@@ -65,6 +65,53 @@ extension LanguageModel {
       logits: wantLogits ? try logits(normed) : [])
   }
 
+  /// Gemma 3 (see ``Gemma``): per block, RMSNorm → q, k, v; q and k RMS-normalised per head;
+  /// RoPE (rotate-half; the local base on sliding-window layers); attention (a window of
+  /// ``Gemma/window`` keys on local layers); the output projection, RMS-normalised, added to the
+  /// residual; RMSNorm → GELU(tanh)(gate) · up → down, RMS-normalised, added. Embeddings are
+  /// scaled by √hidden; the output is tied to the embedding.
+  func gemmaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
+    guard let gemma else { throw .unsupportedArchitecture("gemma3 without its settings") }
+    let T = tokens.count, d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
+    var x = try embeddingRows(tokens, name: names.embedding)
+    for i in x.indices { x[i] *= gemma.embeddingScale }
+    var states = [x]
+    var attention: [[Float]] = []
+    let longest = segments.map(\.count).max() ?? 0
+    let globalTable = Kernels.RotaryTable(positions: longest, headDim: D, base: ropeBase)
+    let localTable = Kernels.RotaryTable(positions: longest, headDim: D, base: gemma.localRopeBase)
+    for l in 0..<layers {
+      let global = gemma.isGlobal(l)
+      let h = Kernels.rmsNorm(x, try weight(names.layer(l, "attn_norm"), [d]), width: d, epsilon: epsilon)
+      var q = Kernels.rmsNorm(try project(h, l, "q", [H * D, d], tokens: T), try weight(names.layer(l, "q_norm"), [D]), width: D, epsilon: epsilon)
+      var k = Kernels.rmsNorm(try project(h, l, "k", [G * D, d], tokens: T), try weight(names.layer(l, "k_norm"), [D]), width: D, epsilon: epsilon)
+      let v = try project(h, l, "v", [G * D, d], tokens: T)
+      let table = global ? globalTable : localTable
+      Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: table, interleaved: false)
+      Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: table, interleaved: false)
+      let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, window: global ? .max : gemma.window)
+      attention.append(p)
+      let o = try project(mixed, l, "o", [d, H * D], tokens: T)
+      Kernels.add(Kernels.rmsNorm(o, try weight(names.layer(l, "post_attention_norm"), [d]), width: d, epsilon: epsilon), to: &x)
+      let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
+      guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
+      let f = gateInfo.shape.first ?? 0
+      let gate = try project(h2, l, "gate", [f, d], tokens: T)
+      let up = try project(h2, l, "up", [f, d], tokens: T)
+      var a = [Float](repeating: 0, count: T * f)
+      for i in a.indices { a[i] = Kernels.geluNew(gate[i]) * up[i] }
+      let down = try project(a, l, "down", [d, f], tokens: T)
+      Kernels.add(Kernels.rmsNorm(down, try weight(names.layer(l, "post_ffw_norm"), [d]), width: d, epsilon: epsilon), to: &x)
+      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
+      states.append(x)
+    }
+    let last = Array(x[((T - 1) * d)...])
+    let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
+    return ForwardPass(
+      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
+      logits: wantLogits ? try logits(normed) : [])
+  }
+
   func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
     let T = tokens.count
     let d = hiddenSize
@@ -125,7 +172,7 @@ extension LanguageModel {
     switch architecture {
     case .gpt2:
       normed = Kernels.layerNorm(states, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
-    case .llama:
+    case .llama, .gemma3:
       normed = Kernels.rmsNorm(states, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
     }
     if let packed = store?.packed["logits"], packed.columns == d { return Kernels.linear(normed, packed, tokens: rows) }

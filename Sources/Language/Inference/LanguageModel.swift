@@ -14,7 +14,21 @@ import PackedGEMM
 /// memory holds one layer's weights in f32 plus the activations, never the model.
 public struct LanguageModel: Sendable {
   public enum Architecture: String, Sendable, Hashable, Codable {
-    case llama, gpt2
+    case llama, gpt2, gemma3
+  }
+
+  /// What Gemma 3 adds to a Llama-style block (llama.cpp's `gemma3` graph): q and k normalised
+  /// per head, a norm after the attention and after the MLP, GELU (tanh) gating, embeddings
+  /// scaled by √hidden, and local layers with sliding-window attention and their own RoPE base
+  /// (every `globalEvery`-th layer is global).
+  struct Gemma: Sendable, Hashable {
+    var window: Int
+    var localRopeBase: Double
+    var globalEvery: Int
+    var embeddingScale: Float
+
+    /// Whether layer `l` (0-based) attends globally.
+    func isGlobal(_ l: Int) -> Bool { (l + 1) % globalEvery == 0 }
   }
 
   /// How rotary embeddings pair the dimensions of a head.
@@ -42,6 +56,8 @@ public struct LanguageModel: Sendable {
   /// Weights decoded once and kept (``preloaded()``), or nil to decode as the pass goes.
   let store: WeightStore?
 
+  /// Gemma 3's settings, nil for other architectures.
+  let gemma: Gemma?
   /// Decoded weights by tensor name, filled once before sharing.
   final class WeightStore: Sendable {
     let weights: [String: [Float]]
@@ -73,7 +89,35 @@ public struct LanguageModel: Sendable {
       guard let value, value > 0 else { throw .missingHyperparameter(what) }
       return value
     }
-    if has("blk.0.attn_q.weight") {
+    var gemma: Gemma?
+    var headDimensionOverride: Int?
+    if has("blk.0.attn_q.weight"), m["general.architecture"]?.stringValue == "gemma3" {
+      // Gemma 3 in GGUF (llama.cpp's converter has already added 1 to every norm gain).
+      let arch = "gemma3"
+      architecture = .gemma3
+      layers = try require("block count", m["\(arch).block_count"]?.intValue)
+      hiddenSize = try require("embedding length", m["\(arch).embedding_length"]?.intValue)
+      heads = try require("head count", m["\(arch).attention.head_count"]?.intValue)
+      keyValueHeads = m["\(arch).attention.head_count_kv"]?.intValue ?? heads
+      headDimensionOverride = m["\(arch).attention.key_length"]?.intValue
+      contextLength = m["\(arch).context_length"]?.intValue ?? 32_768
+      epsilon = Float(m["\(arch).attention.layer_norm_rms_epsilon"]?.doubleValue ?? 1e-6)
+      ropeBase = m["\(arch).rope.freq_base"]?.doubleValue ?? 1_000_000
+      rotary = .halves
+      gemma = Gemma(
+        window: m["\(arch).attention.sliding_window"]?.intValue ?? 512, localRopeBase: m["\(arch).rope.local.freq_base"]?.doubleValue ?? 10_000,
+        globalEvery: 6, embeddingScale: Float(Double(hiddenSize).squareRoot()))
+      names = Names(
+        embedding: "token_embd.weight", finalNorm: "output_norm.weight", output: has("output.weight") ? "output.weight" : nil,
+        layer: { i, part in
+          let map = [
+            "attn_norm": "attn_norm", "q": "attn_q", "k": "attn_k", "v": "attn_v", "o": "attn_output", "q_norm": "attn_q_norm",
+            "k_norm": "attn_k_norm", "post_attention_norm": "post_attention_norm", "ffn_norm": "ffn_norm", "post_ffw_norm": "post_ffw_norm",
+            "gate": "ffn_gate", "up": "ffn_up", "down": "ffn_down",
+          ]
+          return "blk.\(i).\(map[part] ?? part).weight"
+        })
+    } else if has("blk.0.attn_q.weight") {
       // GGUF, llama.cpp names.
       let arch = m["general.architecture"]?.stringValue ?? "llama"
       guard ["llama", "mistral", "smollm", "granite"].contains(arch) else { throw .unsupportedArchitecture(arch) }
@@ -133,8 +177,11 @@ public struct LanguageModel: Sendable {
     } else {
       throw .unsupportedArchitecture(m["general.architecture"]?.stringValue ?? config("model_type")?.stringValue ?? "unknown")
     }
-    guard hiddenSize % heads == 0, heads % keyValueHeads == 0 else { throw .missingHyperparameter("a head count that divides the hidden size") }
-    headDimension = hiddenSize / heads
+    guard headDimensionOverride != nil || hiddenSize % heads == 0, heads % keyValueHeads == 0 else {
+      throw .missingHyperparameter("a head count that divides the hidden size")
+    }
+    headDimension = headDimensionOverride ?? hiddenSize / heads
+    self.gemma = gemma
     guard let embedding = checkpoint.tensor(named: names.embedding), embedding.shape.count == 2, embedding.shape[1] == hiddenSize else {
       throw .missingTensor(names.embedding)
     }
@@ -156,6 +203,7 @@ public struct LanguageModel: Sendable {
     ropeBase = model.ropeBase
     rotary = model.rotary
     names = model.names
+    gemma = model.gemma
     self.store = store
   }
 
@@ -169,7 +217,7 @@ public struct LanguageModel: Sendable {
     // At the AVX-512 and AVX2 levels a Llama's products run on matrices packed once here
     // (PackedGEMM, PackedGEMMAVX2);
     // elsewhere OpenBLAS multiplies the row-major copies.
-    let kernels = architecture == .llama ? Kernels.vector : nil
+    let kernels = architecture == .gpt2 ? nil : Kernels.vector
     let pack = kernels != nil
     if architecture == .llama {
       for l in 0..<layers {
@@ -318,6 +366,7 @@ public struct LanguageModel: Sendable {
     switch architecture {
     case .llama: return try llamaForward(tokens, segments: segments, logits: wantLogits)
     case .gpt2: return try gpt2Forward(tokens, segments: segments, logits: wantLogits)
+    case .gemma3: return try gemmaForward(tokens, segments: segments, logits: wantLogits)
     }
   }
 }

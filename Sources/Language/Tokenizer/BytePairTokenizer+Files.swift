@@ -48,9 +48,25 @@ extension BytePairTokenizer {
     let m = checkpoint.metadata
     let file = checkpoint.location
     guard let model = m["tokenizer.ggml.model"]?.stringValue else { throw .missing("tokenizer.ggml.model", in: file) }
-    guard model == "gpt2" else { throw .unsupported("\(file): tokenizer.ggml.model = \(model) (only gpt2, byte-level BPE, is read)") }
+    guard model == "gpt2" || model == "llama" else {
+      throw .unsupported("\(file): tokenizer.ggml.model = \(model) (gpt2, byte-level BPE, and llama, SentencePiece BPE, are read)")
+    }
     guard let tokenValues = m["tokenizer.ggml.tokens"]?.arrayValue else { throw .missing("tokenizer.ggml.tokens", in: file) }
     let tokens = tokenValues.map { $0.stringValue ?? "" }
+    func flag(_ key: String) -> Bool? { m[key].map { if case .bool(let b) = $0 { b } else { false } } }
+    if model == "llama" {
+      guard let scoreValues = m["tokenizer.ggml.scores"]?.arrayValue, scoreValues.count == tokens.count else {
+        throw .missing("tokenizer.ggml.scores", in: file)
+      }
+      var special: [String: Int] = [:]
+      for (id, type) in (m["tokenizer.ggml.token_type"]?.arrayValue ?? []).enumerated() where type.intValue == 3 || type.intValue == 4 {
+        if id < tokens.count, !tokens[id].isEmpty { special[tokens[id]] = id }
+      }
+      let bos = flag("tokenizer.ggml.add_bos_token") ?? true ? m["tokenizer.ggml.bos_token_id"]?.intValue : nil
+      return BytePairTokenizer(
+        sentencePiece: tokens, scores: scoreValues.map { Float($0.doubleValue ?? 0) }, specialTokens: special, beginningOfText: bos,
+        addSpacePrefix: flag("tokenizer.ggml.add_space_prefix") ?? true)
+    }
     let merges = (m["tokenizer.ggml.merges"]?.arrayValue ?? []).compactMap(\.stringValue)
     // Token type 3 is "control" (special), 4 "user defined".
     var special: [String: Int] = [:]

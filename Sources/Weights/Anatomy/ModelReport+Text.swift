@@ -23,6 +23,7 @@ extension ModelReport {
     row("Dtypes", dtypes.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))
     if normGainOffset != 0 { row("Norm gains", "stored as offsets: effective gain = \(normGainOffset) + w") }
     if tiedEmbeddings { row("LM head", "tied to the token embedding") }
+    if let licence = licence { row("Licence", licence) }
 
     let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     let globals = tensors.filter { $0.layer == nil && $0.role != "buffer" && $0.role != "unmapped" }

@@ -1,3 +1,4 @@
+import Foundation
 public import Checkpoint
 
 /// What `eigentone inspect` reports: the architecture, sizes, dtypes and every tensor's role.
@@ -58,6 +59,17 @@ public struct ModelReport: Sendable, Encodable {
   public var warnings: [String]
   /// Scalar metadata (GGUF keys or safetensors `__metadata__`); arrays are summarised by length.
   public var metadata: [String: MetadataValue]
+
+  /// The licence the file declares (GGUF `general.license`), and the terms file beside it when
+  /// there is one (Gemma's terms of use: `GEMMA_TERMS.html`, which scripts/bootstrap installs).
+  public var licence: String? {
+    guard case .string(let name)? = metadata["general.license"] else { return nil }
+    let folder = (files.first.map { ($0 as NSString).deletingLastPathComponent }) ?? "."
+    for terms in ["GEMMA_TERMS.html", "LICENSE", "LICENSE.txt"] where FileManager.default.fileExists(atPath: folder + "/" + terms) {
+      return "\(name): the terms of use in \(folder)/\(terms) apply"
+    }
+    return name
+  }
 
   public init(checkpoint: Checkpoint, anatomy: Anatomy) {
     let hp = anatomy.hyperparameters
