@@ -18,14 +18,20 @@ struct RayAnalyzeTests {
   @Test(.enabled(if: rayInstalled), .timeLimit(.minutes(10))) func clusterRunMatchesSingleProcess() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let dir = TemporaryDirectory()
-    let env = CommandRunner.environment(cache: dir.path)
+    // A loopback test cluster: Ray's token authentication off for every process of it (a token
+    // left in ~/.ray by an earlier cluster would otherwise be demanded of one node and not the
+    // other).
+    var env = CommandRunner.environment(cache: dir.path)
+    env["RAY_AUTH_MODE"] = "disabled"
     let port = 20_000 + Int(getpid() % 20_000)
     let ray = ["python3", "-m", "ray.scripts.scripts"]
-    defer { _ = try? Self.run("/usr/bin/env", ray + ["stop", "--force"], seconds: 60) }
+    defer { _ = try? Self.run("/usr/bin/env", ray + ["stop", "--force"], seconds: 60, environment: env) }
     let head = try Self.run(
-      "/usr/bin/env", ray + ["start", "--head", "--port", "\(port)", "--num-cpus", "1", "--include-dashboard", "false", "--disable-usage-stats"], seconds: 120)
+      "/usr/bin/env", ray + ["start", "--head", "--port", "\(port)", "--num-cpus", "1", "--include-dashboard", "false", "--disable-usage-stats"], seconds: 120,
+      environment: env)
     #expect(head.status == 0, "\(head.stderr)")
-    let worker = try Self.run("/usr/bin/env", ray + ["start", "--address", "127.0.0.1:\(port)", "--num-cpus", "1", "--disable-usage-stats"], seconds: 120)
+    let worker = try Self.run(
+      "/usr/bin/env", ray + ["start", "--address", "127.0.0.1:\(port)", "--num-cpus", "1", "--disable-usage-stats"], seconds: 120, environment: env)
     #expect(worker.status == 0, "\(worker.stderr)")
     let address = "127.0.0.1:\(port)"
 

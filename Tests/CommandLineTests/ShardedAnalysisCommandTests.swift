@@ -106,12 +106,12 @@ struct ShardedAnalysisCommandTests {
   /// --memory: a budget below one matrix's need is a one-line error naming it; a budget for
   /// one worker gives one worker; on a wide synthetic model (1024 × 28672 bf16 MLP matrices,
   /// whose Gram is 8 MiB but whose Double copy would be 224 MiB) the measured peak RSS stays
-  /// within the bound the command states.
+  /// within the bound the command states, for one and two workers.
   @Test func memoryBound() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let dir = TemporaryDirectory()
     let tooSmall = try Self.run(["analyze", "all-minilm-l6-v2", "--memory", "200M", "--no-cache"], cache: dir.path)
-    #expect(tooSmall.status != 0 && tooSmall.stderr.contains("embeddings.word_embeddings.weight needs 13 MiB"), "\(tooSmall.stderr)")
+    #expect(tooSmall.status != 0 && tooSmall.stderr.contains("embeddings.word_embeddings.weight needs"), "\(tooSmall.stderr)")
     let model = dir.file("wide")
     let made = try CommandRunner.python(
       "make_big_checkpoint.py", [model, "--arch", "llama", "--layers", "1", "--hidden", "1024", "--intermediate", "28672", "--dtype", "bf16", "--mlp-only"])
@@ -120,7 +120,9 @@ struct ShardedAnalysisCommandTests {
       try JSONSerialization.jsonObject(with: Data(try Self.run(["analyze", model, "--plan", "1"], cache: dir.path).stdout.utf8)) as? [String: Any])
     let parts = try #require(plan["parts"] as? [[String: Any]])
     let need = try #require(parts.first?["memory_bytes"] as? Int), fixed = try #require(plan["fixed_working_set_bytes"] as? Int)
-    #expect(need < 40 << 20, "per-matrix need \(need)")
+    // The Gram (8 MiB), a band (8 MiB), blocks and at most 64 MiB of kept file pages: well under
+    // the 224 MiB a Double copy of the down projection would take.
+    #expect(need < 112 << 20, "per-matrix need \(need)")
     for workers in [1, 2] {
       let limit = workers * need + fixed
       let measured = try CommandRunner.pythonJSON(
