@@ -3,6 +3,7 @@
 `eigentone report`'s numbers.
 
 Usage: llama_reference.py MODEL.gguf REPORT.json
+       llama_reference.py --direction MODEL.gguf DIRECTION.json
 Reads the prompt's ids and the embedding figure's shown ids from the report's JSON, dequantizes
 every tensor with llama.cpp's own gguf package (gguf.quants.dequantize: Q4_1, Q8_0, F32), runs
 the Llama block as llama.cpp defines it for GGUF (RMSNorm, q/k rows stored permuted for RoPE on
@@ -19,9 +20,11 @@ import json, sys
 import numpy as np
 import gguf
 
-path, report_path = sys.argv[1], sys.argv[2]
+direction_mode = sys.argv[1] == "--direction"
+args = sys.argv[2:] if direction_mode else sys.argv[1:]
+path, report_path = args[0], args[1]
 report = json.load(open(report_path))
-ids = report["ids"]
+ids = report.get("ids", [])
 reader = gguf.GGUFReader(path)
 arch = bytes(reader.fields["general.architecture"].parts[-1]).decode()
 
@@ -34,10 +37,16 @@ def field(name, default=None):
 tensors = {t.name: t for t in reader.tensors}
 
 
+cache = {}
+
+
 def weight(name):
+    if name in cache:
+        return cache[name]
     t = tensors[name]
-    return np.asarray(gguf.quants.dequantize(t.data, t.tensor_type), dtype=np.float64).reshape(
+    cache[name] = np.asarray(gguf.quants.dequantize(t.data, t.tensor_type), dtype=np.float64).reshape(
         [int(x) for x in reversed(t.shape)] if len(t.shape) > 1 else [int(t.shape[0])])
+    return cache[name]
 
 
 L, H = field("block_count"), field("attention.head_count")
@@ -67,23 +76,41 @@ def softmax(z):
     return z / z.sum(-1, keepdims=True)
 
 
+def forward(ids):
+    T = len(ids)
+    x = E[ids].copy()
+    states, attention = [], []
+    mask = np.tril(np.ones((T, T), bool))
+    for i in range(L):
+        p = f"blk.{i}."
+        h = rms(x, weight(p + "attn_norm.weight"))
+        q = rope_pairs(h @ weight(p + "attn_q.weight").T, H).reshape(T, H, D).transpose(1, 0, 2)
+        k = rope_pairs(h @ weight(p + "attn_k.weight").T, G).reshape(T, G, D).transpose(1, 0, 2).repeat(H // G, axis=0)
+        v = (h @ weight(p + "attn_v.weight").T).reshape(T, G, D).transpose(1, 0, 2).repeat(H // G, axis=0)
+        pr = softmax(np.where(mask, q @ k.transpose(0, 2, 1) / np.sqrt(D), -np.inf))
+        attention.append(pr.tolist())
+        x = x + (pr @ v).transpose(1, 0, 2).reshape(T, d) @ weight(p + "attn_output.weight").T
+        h2 = rms(x, weight(p + "ffn_norm.weight"))
+        g = h2 @ weight(p + "ffn_gate.weight").T
+        x = x + ((g / (1 + np.exp(-g))) * (h2 @ weight(p + "ffn_up.weight").T)) @ weight(p + "ffn_down.weight").T
+        states.append(x.copy())
+    return states, attention
+
+
+if direction_mode:
+    sums = {"positive": None, "negative": None}
+    counts = {"positive": 0, "negative": 0}
+    for prompt in report["prompts"]:
+        states, _ = forward(prompt["ids"])
+        means = np.stack([s[prompt["positions"]].mean(0) for s in states])
+        sums[prompt["set"]] = means if sums[prompt["set"]] is None else sums[prompt["set"]] + means
+        counts[prompt["set"]] += 1
+    diff = sums["positive"] / counts["positive"] - sums["negative"] / counts["negative"]
+    print(json.dumps({"directions": (diff / np.linalg.norm(diff, axis=1, keepdims=True)).tolist()}))
+    sys.exit(0)
+
 T = len(ids)
-x = E[ids].copy()
-states, attention = [], []
-mask = np.tril(np.ones((T, T), bool))
-for i in range(L):
-    p = f"blk.{i}."
-    h = rms(x, weight(p + "attn_norm.weight"))
-    q = rope_pairs(h @ weight(p + "attn_q.weight").T, H).reshape(T, H, D).transpose(1, 0, 2)
-    k = rope_pairs(h @ weight(p + "attn_k.weight").T, G).reshape(T, G, D).transpose(1, 0, 2).repeat(H // G, axis=0)
-    v = (h @ weight(p + "attn_v.weight").T).reshape(T, G, D).transpose(1, 0, 2).repeat(H // G, axis=0)
-    pr = softmax(np.where(mask, q @ k.transpose(0, 2, 1) / np.sqrt(D), -np.inf))
-    attention.append(pr.tolist())
-    x = x + (pr @ v).transpose(1, 0, 2).reshape(T, d) @ weight(p + "attn_output.weight").T
-    h2 = rms(x, weight(p + "ffn_norm.weight"))
-    g = h2 @ weight(p + "ffn_gate.weight").T
-    x = x + ((g / (1 + np.exp(-g))) * (h2 @ weight(p + "ffn_up.weight").T)) @ weight(p + "ffn_down.weight").T
-    states.append(x.copy())
+states, attention = forward(ids)
 norm = weight("output_norm.weight")
 lens = [softmax(rms(s, norm) @ out_w.T) for s in states]
 final = lens[-1]
