@@ -63,7 +63,12 @@ public struct PromptSet: Sendable, Hashable {
       if quoted {
         if c == "\"" {
           if let n = chars.next() {
-            if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = n }
+            if n == "\"" {
+              field.unicodeScalars.append("\"")
+            } else {
+              quoted = false
+              pending = n
+            }
           } else {
             quoted = false
           }
