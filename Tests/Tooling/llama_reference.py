@@ -4,6 +4,7 @@
 
 Usage: llama_reference.py MODEL.gguf REPORT.json
        llama_reference.py --direction MODEL.gguf DIRECTION.json
+       llama_reference.py --greedy MODEL.gguf N ID ID ...   (N greedy tokens, a full pass each)
 Reads the prompt's ids and the embedding figure's shown ids from the report's JSON, dequantizes
 every tensor with llama.cpp's own gguf package (gguf.quants.dequantize: Q4_1, Q8_0, F32), runs
 the Llama block as llama.cpp defines it for GGUF (RMSNorm, q/k rows stored permuted for RoPE on
@@ -21,10 +22,11 @@ import numpy as np
 import gguf
 
 direction_mode = sys.argv[1] == "--direction"
-args = sys.argv[2:] if direction_mode else sys.argv[1:]
-path, report_path = args[0], args[1]
-report = json.load(open(report_path))
-ids = report.get("ids", [])
+greedy_mode = sys.argv[1] == "--greedy"
+args = sys.argv[2:] if direction_mode or greedy_mode else sys.argv[1:]
+path = args[0]
+report = {} if greedy_mode else json.load(open(args[1]))
+ids = [int(x) for x in args[2:]] if greedy_mode else report.get("ids", [])
 reader = gguf.GGUFReader(path)
 arch = bytes(reader.fields["general.architecture"].parts[-1]).decode()
 
@@ -96,6 +98,16 @@ def forward(ids):
         states.append(x.copy())
     return states, attention
 
+
+if greedy_mode:
+    out, sequence = [], list(ids)
+    for _ in range(int(args[1])):
+        states, _ = forward(sequence)
+        logits = rms(states[-1][-1], weight("output_norm.weight")) @ out_w.T
+        sequence.append(int(np.argmax(logits)))
+        out.append(sequence[-1])
+    print(json.dumps({"ids": out}))
+    sys.exit(0)
 
 if direction_mode:
     sums = {"positive": None, "negative": None}

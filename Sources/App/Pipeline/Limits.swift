@@ -15,6 +15,9 @@ public enum Limits {
   public static let promptBytes = 4096
   /// Most tokens a sonified prompt may have: attention is quadratic and every token is a voice.
   public static let promptTokens = 512
+  /// Tokens `eigentone generate` writes at most, and by default.
+  public static let generatedTokens: ClosedRange<Int> = 1...2048
+  public static let defaultGeneratedTokens = 64
   /// Longest prompt `next` accepts, UTF-8 bytes (it only ranks next tokens, so more is fine).
   public static let nextPromptBytes = 16_384
   /// How many next tokens `next --top` may list.

@@ -295,12 +295,14 @@ enum Kernels {
     }
   }
 
-  /// Rotary position embedding in place on `x` (tokens × heads·D), from a precomputed table.
-  static func rope(_ x: inout [Float], segments: [Range<Int>], heads: Int, headDim D: Int, table: RotaryTable, interleaved: Bool) {
+  /// Rotary position embedding in place on `x` (tokens × heads·D), from a precomputed table;
+  /// token t of a segment sits at position `offset + t − segment start` (offset: the tokens a
+  /// key–value cache already holds).
+  static func rope(_ x: inout [Float], segments: [Range<Int>], heads: Int, headDim D: Int, table: RotaryTable, interleaved: Bool, offset: Int = 0) {
     let half = D / 2
     for segment in segments {
       for t in segment {
-        let position = t - segment.lowerBound
+        let position = offset + t - segment.lowerBound
         for h in 0..<heads {
           let base = (t * heads + h) * D
           for i in 0..<half {

@@ -8,6 +8,63 @@ extension LanguageModel {
     return try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
   }
 
+  /// A Llama block's q, k and v for `tokens` normalised rows (fused when preloaded).
+  func llamaQKV(_ h: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> ([Float], [Float], [Float]) {
+    let d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
+    if let packed = store?.packed["fused.qkv.\(l)"] {
+      return Kernels.splitColumns(Kernels.linear(h, packed, tokens: T), rows: T, widths: (H * D, G * D, G * D))
+    }
+    if let fused = store?.weights["fused.qkv.\(l)"] {
+      // One product for q, k and v (preloaded models): split the columns afterwards.
+      let width = (H + 2 * G) * D
+      let qkv = fused.withUnsafeBufferPointer { Kernels.linear(h, $0, tokens: T, input: d, output: width) }
+      return Kernels.splitColumns(qkv, rows: T, widths: (H * D, G * D, G * D))
+    }
+    return (try project(h, l, "q", [H * D, d], tokens: T), try project(h, l, "k", [G * D, d], tokens: T), try project(h, l, "v", [G * D, d], tokens: T))
+  }
+
+  /// A Llama block's MLP on the residual `x` (`tokens` rows): RMSNorm, SwiGLU, down.
+  func llamaMLP(_ x: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> [Float] {
+    let d = hiddenSize
+    let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
+    guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
+    let f = gateInfo.shape.first ?? 0
+    var a: [Float]
+    if let gu = store?.packed["fused.gateup.\(l)"].map({ Kernels.linear(h2, $0, tokens: T) })
+      ?? store?.weights["fused.gateup.\(l)"]?.withUnsafeBufferPointer({ Kernels.linear(h2, $0, tokens: T, input: d, output: 2 * f) })
+    {
+      a = Kernels.swiGLU(gu, tokens: T, width: f)
+    } else {
+      a = [Float](repeating: 0, count: T * f)
+      let gate = try project(h2, l, "gate", [f, d], tokens: T)
+      let up = try project(h2, l, "up", [f, d], tokens: T)
+      for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
+    }
+    return try project(a, l, "down", [d, f], tokens: T)
+  }
+
+  /// A Gemma 3 block's q (normalised per head), k (likewise) and v, before RoPE.
+  func gemmaQKV(_ h: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> ([Float], [Float], [Float]) {
+    let d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
+    let q = Kernels.rmsNorm(try project(h, l, "q", [H * D, d], tokens: T), try weight(names.layer(l, "q_norm"), [D]), width: D, epsilon: epsilon)
+    let k = Kernels.rmsNorm(try project(h, l, "k", [G * D, d], tokens: T), try weight(names.layer(l, "k_norm"), [D]), width: D, epsilon: epsilon)
+    return (q, k, try project(h, l, "v", [G * D, d], tokens: T))
+  }
+
+  /// A Gemma 3 block's MLP on the residual `x`: RMSNorm, GELU(tanh)(gate) · up, down, RMSNorm.
+  func gemmaMLP(_ x: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> [Float] {
+    let d = hiddenSize
+    let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
+    guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
+    let f = gateInfo.shape.first ?? 0
+    let gate = try project(h2, l, "gate", [f, d], tokens: T)
+    let up = try project(h2, l, "up", [f, d], tokens: T)
+    var a = [Float](repeating: 0, count: T * f)
+    for i in a.indices { a[i] = Kernels.geluNew(gate[i]) * up[i] }
+    let down = try project(a, l, "down", [d, f], tokens: T)
+    return Kernels.rmsNorm(down, try weight(names.layer(l, "post_ffw_norm"), [d]), width: d, epsilon: epsilon)
+  }
+
   func llamaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
     let T = tokens.count
     let d = hiddenSize
@@ -21,40 +78,13 @@ extension LanguageModel {
     for l in 0..<layers {
       let n1 = try weight(names.layer(l, "attn_norm"), [d])
       let h = Kernels.rmsNorm(x, n1, width: d, epsilon: epsilon)
-      var q: [Float], k: [Float], v: [Float]
-      if let packed = store?.packed["fused.qkv.\(l)"] {
-        (q, k, v) = Kernels.splitColumns(Kernels.linear(h, packed, tokens: T), rows: T, widths: (H * D, G * D, G * D))
-      } else if let fused = store?.weights["fused.qkv.\(l)"] {
-        // One product for q, k and v (preloaded models): split the columns afterwards.
-        let width = (H + 2 * G) * D
-        let qkv = fused.withUnsafeBufferPointer { Kernels.linear(h, $0, tokens: T, input: d, output: width) }
-        (q, k, v) = Kernels.splitColumns(qkv, rows: T, widths: (H * D, G * D, G * D))
-      } else {
-        q = try project(h, l, "q", [H * D, d], tokens: T)
-        k = try project(h, l, "k", [G * D, d], tokens: T)
-        v = try project(h, l, "v", [G * D, d], tokens: T)
-      }
+      var (q, k, v) = try llamaQKV(h, l, tokens: T)
       Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
       Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
       attention.append(p)
       Kernels.add(try project(mixed, l, "o", [d, H * D], tokens: T), to: &x)
-      let n2 = try weight(names.layer(l, "ffn_norm"), [d])
-      let h2 = Kernels.rmsNorm(x, n2, width: d, epsilon: epsilon)
-      guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
-      let f = gateInfo.shape.first ?? 0
-      var a: [Float]
-      if let gu = store?.packed["fused.gateup.\(l)"].map({ Kernels.linear(h2, $0, tokens: T) })
-        ?? store?.weights["fused.gateup.\(l)"]?.withUnsafeBufferPointer({ Kernels.linear(h2, $0, tokens: T, input: d, output: 2 * f) })
-      {
-        a = Kernels.swiGLU(gu, tokens: T, width: f)
-      } else {
-        a = [Float](repeating: 0, count: T * f)
-        let gate = try project(h2, l, "gate", [f, d], tokens: T)
-        let up = try project(h2, l, "up", [f, d], tokens: T)
-        for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
-      }
-      Kernels.add(try project(a, l, "down", [d, f], tokens: T), to: &x)
+      Kernels.add(try llamaMLP(x, l, tokens: T), to: &x)
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
@@ -83,9 +113,7 @@ extension LanguageModel {
     for l in 0..<layers {
       let global = gemma.isGlobal(l)
       let h = Kernels.rmsNorm(x, try weight(names.layer(l, "attn_norm"), [d]), width: d, epsilon: epsilon)
-      var q = Kernels.rmsNorm(try project(h, l, "q", [H * D, d], tokens: T), try weight(names.layer(l, "q_norm"), [D]), width: D, epsilon: epsilon)
-      var k = Kernels.rmsNorm(try project(h, l, "k", [G * D, d], tokens: T), try weight(names.layer(l, "k_norm"), [D]), width: D, epsilon: epsilon)
-      let v = try project(h, l, "v", [G * D, d], tokens: T)
+      var (q, k, v) = try gemmaQKV(h, l, tokens: T)
       let table = global ? globalTable : localTable
       Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: table, interleaved: false)
       Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: table, interleaved: false)
@@ -93,15 +121,7 @@ extension LanguageModel {
       attention.append(p)
       let o = try project(mixed, l, "o", [d, H * D], tokens: T)
       Kernels.add(Kernels.rmsNorm(o, try weight(names.layer(l, "post_attention_norm"), [d]), width: d, epsilon: epsilon), to: &x)
-      let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
-      guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
-      let f = gateInfo.shape.first ?? 0
-      let gate = try project(h2, l, "gate", [f, d], tokens: T)
-      let up = try project(h2, l, "up", [f, d], tokens: T)
-      var a = [Float](repeating: 0, count: T * f)
-      for i in a.indices { a[i] = Kernels.geluNew(gate[i]) * up[i] }
-      let down = try project(a, l, "down", [d, f], tokens: T)
-      Kernels.add(Kernels.rmsNorm(down, try weight(names.layer(l, "post_ffw_norm"), [d]), width: d, epsilon: epsilon), to: &x)
+      Kernels.add(try gemmaMLP(x, l, tokens: T), to: &x)
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
