@@ -34,13 +34,7 @@ extension Eigentone {
       return DirectionRequest(model: source.model, positive: p.prompts, negative: n.prompts, names: (p.name, n.name), output: output, json: json, raw: raw)
     }
 
-    func validate() throws {
-      do {
-        try PipelineRunner.validate(try request())
-      } catch let error as PipelineError {
-        throw ValidationError(error.description)
-      }
-    }
+    func validate() throws { try PipelineRunner.validate(making: request) }
 
     func run() throws {
       let result = try PipelineRunner.run(try request())

@@ -37,13 +37,7 @@ extension Eigentone {
     /// Streams a piece of text to stdout as it comes.
     @Sendable static func write(_ piece: String) { FileHandle.standardOutput.write(Data(piece.utf8)) }
 
-    func validate() throws {
-      do {
-        try PipelineRunner.validate(try request())
-      } catch let error as PipelineError {
-        throw ValidationError(error.description)
-      }
-    }
+    func validate() throws { try PipelineRunner.validate(making: request) }
 
     func run() throws {
       let out = try request().generate(PipelineRunner.models())

@@ -43,6 +43,15 @@ enum PipelineRunner {
     DirectModels(environment: ProcessInfo.processInfo.environment, soundfont: soundfont)
   }
 
+  /// Builds the request with `make` and validates it: a bad value anywhere is a usage error.
+  static func validate<R: PipelineRequest>(making make: () throws -> R) throws {
+    do {
+      try validate(try make())
+    } catch let error as PipelineError {
+      throw ValidationError(error.description)
+    }
+  }
+
   /// Throws a usage error when the request is bad.
   static func validate(_ request: some PipelineRequest, soundfont: String? = nil) throws {
     do {

@@ -8,6 +8,18 @@ extension LanguageModel {
     return try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
   }
 
+  /// The pass's record: the hidden states, the attention, and (when wanted) the logits after
+  /// the last token through the final RMSNorm.
+  func pass(_ tokens: [Int], segments: [Range<Int>], states: [[Float]], attention: [[Float]], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
+    let d = hiddenSize, T = tokens.count
+    let x = states.last ?? []
+    let last = Array(x[((T - 1) * d)...])
+    let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
+    return ForwardPass(
+      tokens: tokens, segments: segments, hiddenSize: d, heads: heads, hiddenStates: states, attention: attention,
+      logits: wantLogits ? try logits(normed) : [])
+  }
+
   /// A Llama block's q, k and v for `tokens` normalised rows (fused when preloaded).
   func llamaQKV(_ h: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> ([Float], [Float], [Float]) {
     let d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
@@ -88,11 +100,7 @@ extension LanguageModel {
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
-    let last = Array(x[((T - 1) * d)...])
-    let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
-    return ForwardPass(
-      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
-      logits: wantLogits ? try logits(normed) : [])
+    return try pass(tokens, segments: segments, states: states, attention: attention, logits: wantLogits)
   }
 
   /// Gemma 3 (see ``Gemma``): per block, RMSNorm → q, k, v; q and k RMS-normalised per head;
@@ -125,11 +133,7 @@ extension LanguageModel {
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
-    let last = Array(x[((T - 1) * d)...])
-    let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
-    return ForwardPass(
-      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
-      logits: wantLogits ? try logits(normed) : [])
+    return try pass(tokens, segments: segments, states: states, attention: attention, logits: wantLogits)
   }
 
   func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {

@@ -45,10 +45,7 @@ public struct BytePairTokenizer: Sendable {
     self.preTokenizer = preTokenizer
     self.specialTokens = specialTokens
     self.beginningOfText = beginningOfText
-    var ids: [String: Int] = [:]
-    ids.reserveCapacity(tokens.count)
-    for (i, t) in tokens.enumerated() where ids[t] == nil { ids[t] = i }
-    self.ids = ids
+    ids = Self.firstIDs(tokens)
     var ranks: [Pair: Int] = [:]
     ranks.reserveCapacity(merges.count)
     for (rank, line) in merges.enumerated() {
@@ -71,10 +68,7 @@ public struct BytePairTokenizer: Sendable {
     preTokenizer = .gpt2
     self.specialTokens = specialTokens
     self.beginningOfText = beginningOfText
-    var ids: [String: Int] = [:]
-    ids.reserveCapacity(tokens.count)
-    for (i, t) in tokens.enumerated() where ids[t] == nil { ids[t] = i }
-    self.ids = ids
+    ids = Self.firstIDs(tokens)
     ranks = [:]
     self.scores = scores
     self.addSpacePrefix = addSpacePrefix
@@ -83,6 +77,14 @@ public struct BytePairTokenizer: Sendable {
     byteIDs.reserveCapacity(tokens.count)
     for (i, t) in tokens.enumerated() where byteIDs[Array(t.utf8)] == nil { byteIDs[Array(t.utf8)] = i }
     self.byteIDs = byteIDs
+  }
+
+  /// Each token string's first id (a vocabulary may repeat a string).
+  static func firstIDs(_ tokens: [String]) -> [String: Int] {
+    var ids: [String: Int] = [:]
+    ids.reserveCapacity(tokens.count)
+    for (i, t) in tokens.enumerated() where ids[t] == nil { ids[t] = i }
+    return ids
   }
 
   static func index(_ specials: [String: Int]) -> [UInt8: [([UInt8], Int)]] {
