@@ -8,6 +8,14 @@ import _TestSupport
 struct ReportCommandTests {
   static let installed = FileManager.default.fileExists(atPath: Repository.music21Corpus + "/bach")
 
+  /// The largest absolute difference between two [layer][head][query][key] attention arrays,
+  /// over the causal half.
+  static func worstDifference(_ a: [[[[Double]]]], _ b: [[[[Double]]]]) -> Double {
+    var worst = 0.0
+    for l in b.indices { for h in b[l].indices { for q in b[l][h].indices { for k in 0...q { worst = max(worst, abs(a[l][h][q][k] - b[l][h][q][k])) } } } }
+    return worst
+  }
+
   /// A GPT-2-layout music model (trained briefly): attention, logit lens and next-token lists
   /// against the numpy GPT-2 in Tests/Tooling (≤ 1e-4 absolute for probabilities).
   @Test(.enabled(if: installed)) func gpt2LayoutAgainstNumpy() throws {
@@ -26,8 +34,7 @@ struct ReportCommandTests {
     #expect(ids.count == 64 && ids.first == 1)  // the context's length of the chorale, from BOS
     let reference = try CommandRunner.pythonJSON("gpt2_reference.py", ["--report", run.path + "/final"] + ids.map(String.init))
     let a1 = try #require(ours["attention"] as? [[[[Double]]]]), a2 = try #require(reference["attention"] as? [[[[Double]]]])
-    var worst = 0.0
-    for l in a2.indices { for h in a2[l].indices { for q in a2[l][h].indices { for k in 0...q { worst = max(worst, abs(a1[l][h][q][k] - a2[l][h][q][k])) } } } }
+    var worst = Self.worstDifference(a1, a2)
     #expect(worst <= 1e-4, "attention differs by \(worst)")
     let l1 = try #require(ours["logit_lens"] as? [[[String: Any]]]), l2 = try #require(reference["logit_lens"] as? [[[String: Any]]])
     worst = 0
@@ -90,8 +97,7 @@ struct ReportCommandTests {
     #expect((ours["ids"] as? [Int])?.count == 32)
     let reference = try CommandRunner.pythonJSON("llama_reference.py", [Repository.smolLM2, out.file("r.json")])
     let a1 = try #require(ours["attention"] as? [[[[Double]]]]), a2 = try #require(reference["attention"] as? [[[[Double]]]])
-    var worst = 0.0
-    for l in a2.indices { for h in a2[l].indices { for q in a2[l][h].indices { for k in 0...q { worst = max(worst, abs(a1[l][h][q][k] - a2[l][h][q][k])) } } } }
+    var worst = Self.worstDifference(a1, a2)
     #expect(a1.count == 30 && worst <= 1e-4, "attention differs by \(worst)")
     let l1 = try #require(ours["logit_lens"] as? [[[String: Any]]]), l2 = try #require(reference["logit_lens"] as? [[[String: Any]]])
     worst = 0
@@ -163,8 +169,7 @@ struct ReportCommandTests {
       #expect(last[i]["token"] as? String == token && abs((last[i]["probability"] as? Double ?? 0) - p) < 0.001)
     }
     let a1 = try #require(ours["attention"] as? [[[[Double]]]]), a2 = try #require(reference["attention"] as? [[[[Double]]]])
-    var worst = 0.0
-    for l in a2.indices { for h in a2[l].indices { for q in a2[l][h].indices { for k in 0...q { worst = max(worst, abs(a1[l][h][q][k] - a2[l][h][q][k])) } } } }
+    var worst = Self.worstDifference(a1, a2)
     #expect(a1.count == 18 && worst <= 1e-4, "attention differs by \(worst)")
     let l1 = try #require(ours["logit_lens"] as? [[[String: Any]]]), l2 = try #require(reference["logit_lens"] as? [[[String: Any]]])
     worst = 0
