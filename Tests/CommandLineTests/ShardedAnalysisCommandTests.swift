@@ -36,6 +36,18 @@ struct ShardedAnalysisCommandTests {
     }
   }
 
+  /// A cached portrait names the model as the run that reads it does (it was built under
+  /// another name): otherwise `--json` would depend on the cache's history and a merged
+  /// portrait would not match it.
+  @Test func cachedPortraitNamesTheModelAsGiven() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory()
+    let absolute = try Self.run(["analyze", Repository.miniLM, "--json"], cache: dir.path)
+    let relative = try Self.run(["analyze", "all-minilm-l6-v2", "--json"], cache: dir.path)
+    #expect(absolute.stdout.contains("\"model\" : \"\(Repository.miniLM)/model.safetensors\""))
+    #expect(relative.stdout.contains("\"model\" : \"models/all-minilm-l6-v2/model.safetensors\""), "\(relative.stdout.prefix(300))")
+  }
+
   /// One-line refusals: another model's part, a missing or doubled part, another schema, a
   /// damaged file, a shard that does not exist.
   @Test func refusesPartsThatDoNotBelongTogether() throws {

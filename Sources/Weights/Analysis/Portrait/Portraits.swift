@@ -13,7 +13,12 @@ public enum Portraits {
   ) -> Portrait {
     let cache = PortraitCache.standard(environment: environment)
     let key = PortraitCache.key(for: checkpoint, options: options)
-    if useCache, let cached = cache.load(key: key) { return cached }
+    // A cached portrait names the model as it was named when it was built (a relative path, an
+    // absolute one, a folder); the portrait of this run names it as this run does.
+    if useCache, var cached = cache.load(key: key) {
+      cached.model = checkpoint.location
+      return cached
+    }
     let portrait = Portrait.build(
       checkpoint: checkpoint, anatomy: Anatomy(checkpoint: checkpoint), options: options,
       progress: { done, total, name in progress?(done, total, name) })
