@@ -34,6 +34,7 @@ public enum CommandRunner {
   /// A checker that exited non-zero or printed something other than a JSON object.
   public struct ToolFailure: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
   }
 
   /// The process environment with the portrait cache moved to `cache`.

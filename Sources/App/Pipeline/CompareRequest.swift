@@ -3,6 +3,7 @@ public import Compare
 public import Compose
 public import Foundation
 import AtomicFile
+import Checkpoint
 
 /// `eigentone compare` and `POST /api/compare`: what changed between two checkpoints, ranked;
 /// the difference piece; and the same genre composed from both (in A's key and tempo, so only
@@ -37,6 +38,38 @@ public struct CompareRequest: PipelineRequest {
     }
   }
 
+  /// `--ab album DIR`: one prompt's album piece from both models (the second usually an
+  /// abliterated copy of the first), read along the same direction, in A's key and tempo.
+  public struct AlbumPieces: Sendable {
+    public var prompt: String
+    /// A direction file; nil: the one `eigentone abliterate` recorded in B's metadata, else
+    /// measured on A from the default sets.
+    public var direction: String?
+    public var positive: PromptSet
+    public var negative: PromptSet
+    public var a: ScoreOutputs
+    public var b: ScoreOutputs
+    public var alternating: ScoreOutputs?
+
+    public init(
+      prompt: String, direction: String?, positive: PromptSet, negative: PromptSet, a: ScoreOutputs, b: ScoreOutputs, alternating: ScoreOutputs? = nil
+    ) {
+      self.prompt = prompt
+      self.direction = direction
+      self.positive = positive
+      self.negative = negative
+      self.a = a
+      self.b = b
+      self.alternating = alternating
+    }
+
+    /// The command line's folder: `DIR/a.mid`, `b.mid`, `ab.mid` and a FLAC of each.
+    public static func folder(_ dir: String, prompt: String, positive: PromptSet, negative: PromptSet) -> AlbumPieces {
+      func outputs(_ name: String) -> ScoreOutputs { ScoreOutputs(midi: "\(dir)/\(name).mid", audio: ["\(dir)/\(name).flac"]) }
+      return AlbumPieces(prompt: prompt, direction: nil, positive: positive, negative: negative, a: outputs("a"), b: outputs("b"), alternating: outputs("ab"))
+    }
+  }
+
   /// The reference model, and the one compared with it.
   public var a: String
   public var b: String
@@ -47,12 +80,14 @@ public struct CompareRequest: PipelineRequest {
   /// The difference piece (where the weights changed, heard).
   public var difference: ScoreOutputs
   public var ab: ABPieces?
+  public var album: AlbumPieces?
   public var audio: AudioSettings
 
   public init(
     a: String, b: String, comparisonJSON: String? = nil, plots: String? = nil, difference: ScoreOutputs = ScoreOutputs(), ab: ABPieces? = nil,
-    audio: AudioSettings = AudioSettings()
+    album: AlbumPieces? = nil, audio: AudioSettings = AudioSettings()
   ) {
+    self.album = album
     self.a = a
     self.b = b
     self.comparisonJSON = comparisonJSON
@@ -66,6 +101,12 @@ public struct CompareRequest: PipelineRequest {
     try models.check(a)
     try models.check(b)
     try audio.validate(paths: difference.audio + (ab.map { $0.a.audio + $0.b.audio + ($0.alternating?.audio ?? []) } ?? []))
+    if let album {
+      try models.checkRunnable(a)
+      try models.checkRunnable(b)
+      try Check.prompt(album.prompt)
+      try audio.validate(paths: album.a.audio + album.b.audio + (album.alternating?.audio ?? []))
+    }
   }
 
   /// The comparison and both portraits, without writing anything.
@@ -128,6 +169,27 @@ public struct CompareRequest: PipelineRequest {
       }
       facts["genre"] = ab.composer.genre
       facts["key"] = "\(contextA.key)"
+    }
+    if let album {
+      try progress.stage("reading the prompt in both models", at: 0.7)
+      let recorded = (try? models.checkpoint(b))?.metadata["eigentone.direction"]?.stringValue
+      let direction = album.direction ?? recorded.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+      let pair = try AlbumRequest.pair(
+        model: a, other: b, prompt: album.prompt, direction: direction, positive: album.positive, negative: album.negative, models: models, progress: progress)
+      for path in [album.a.midi, album.b.midi].compactMap({ $0 }) {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      }
+      let pieces =
+        [(pair.a, album.a, "a_", "rendering A", 0.85), (pair.b, album.b, "b_", "rendering B", 0.9)]
+        + (album.alternating.map { [(ABPiece.alternate(pair.a, pair.b), $0, "ab_", "rendering A/B", 0.95)] } ?? [])
+      for (score, outputs, _, _, _) in pieces { try ScoreWriter.check(score, outputs, audio: audio) }
+      for (score, outputs, prefix, stage, at) in pieces {
+        if outputs.rendersAudio { try progress.stage(stage, at: at) }
+        try ScoreWriter.write(score, to: outputs, audio: audio, models: models)
+        files.merge(outputs.files(prefix: prefix)) { x, _ in x }
+      }
+      facts["album_tension_a"] = String(format: "%.2f", pair.tension.0)
+      facts["album_tension_b"] = String(format: "%.2f", pair.tension.1)
     }
     let result = PipelineResult(
       files: files, summary: "\(comparison.ranking.count) tensors compared; most changed: \(comparison.ranking.first?.tensor ?? "-")", facts: facts,

@@ -10,26 +10,36 @@ public import Foundation
 public struct PromptSet: Sendable, Hashable {
   public var name: String
   public var prompts: [String]
+  /// Each prompt's category (a CSV file's `Category` column, JailbreakBench's; otherwise the
+  /// set's name).
+  public var categories: [String]
 
-  public init(name: String, prompts: [String]) {
+  public init(name: String, prompts: [String], categories: [String]? = nil) {
     self.name = name
     self.prompts = prompts
+    self.categories = categories ?? prompts.map { _ in name }
   }
 
   /// Reads `path`, named after the file unless `name` is given.
   public static func read(_ path: String, name: String? = nil) throws(PipelineError) -> PromptSet {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw .badRequest("cannot read the prompt file \(path) as UTF-8 text") }
     let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-    let prompts: [String]
+    let name = name ?? base
+    var prompts: [String] = []
+    var categories: [String] = []
     if path.lowercased().hasSuffix(".csv") {
       let rows = csv(text)
       guard let header = rows.first else { throw .badRequest("\(path): an empty CSV file") }
       let column = header.firstIndex(of: "Goal") ?? 0
-      prompts = rows.dropFirst().compactMap { $0.count > column ? $0[column] : nil }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+      let category = header.firstIndex(of: "Category")
+      for row in rows.dropFirst() where row.count > column && !row[column].trimmingCharacters(in: .whitespaces).isEmpty {
+        prompts.append(row[column])
+        categories.append(category.flatMap { row.count > $0 && !row[$0].isEmpty ? row[$0] : nil } ?? name)
+      }
     } else {
       prompts = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
-    return PromptSet(name: name ?? base, prompts: prompts)
+    return PromptSet(name: name, prompts: prompts, categories: categories.isEmpty ? nil : categories)
   }
 
   /// JailbreakBench's behaviours, from the corpora folder (`--corpora`, `$EIGENTONE_CORPORA`,

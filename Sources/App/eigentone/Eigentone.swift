@@ -13,7 +13,7 @@ struct Eigentone: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Inspect.self, Analyze.self, Compose.self, Genres.self, CompareCommand.self, Convert.self, RenderCommand.self, ScoreCommand.self, Tokenize.self, Corpus.self, Train.self,
-      Sample.self, Evaluate.self, Report.self, Direction.self, Generate.self, Next.self,
+      Sample.self, Evaluate.self, Report.self, Direction.self, Album.self, Abliterate.self, Generate.self, Next.self,
       SonifyCommand.self, Serve.self,
     ])
 }

@@ -15,8 +15,26 @@ public struct ForwardPass: Sendable {
   /// (n its length), concatenated; for a single prompt `attention[l][(h * T + t) * T + s]` is
   /// how much token t attends to token s ≤ t in head h (each row sums to 1).
   public let attention: [[Float]]
+  /// Per block l (0-based), per token: the fraction of the MLP's activations (after the
+  /// gate or GELU, before the down projection) smaller in magnitude than a tenth of their
+  /// root mean square, in [0, 1]: how few units carry the token (the album's celesta).
+  public let mlpSparsity: [[Float]]
   /// The next-token logits after the last prompt token (vocabulary size).
   public let logits: [Float]
+
+  public init(
+    tokens: [Int], segments: [Range<Int>], hiddenSize: Int, heads: Int, hiddenStates: [[Float]], attention: [[Float]], mlpSparsity: [[Float]] = [],
+    logits: [Float]
+  ) {
+    self.tokens = tokens
+    self.segments = segments
+    self.hiddenSize = hiddenSize
+    self.heads = heads
+    self.hiddenStates = hiddenStates
+    self.attention = attention
+    self.mlpSparsity = mlpSparsity
+    self.logits = logits
+  }
 
   public var layerCount: Int { hiddenStates.count - 1 }
 

@@ -339,4 +339,22 @@ enum Kernels {
     let c = Float((2 / Double.pi).squareRoot())
     return 0.5 * x * (1 + tanh(c * (x + 0.044715 * x * x * x)))
   }
+
+  /// Per row of `a` (`rows × width`): the fraction of its entries whose magnitude is below a
+  /// tenth of the row's root mean square, in [0, 1] (0 for a zero row), summed in Double.
+  static func smallFraction(_ a: [Float], rows: Int, width: Int) -> [Float] {
+    a.withUnsafeBufferPointer { p in
+      (0..<rows).map { r in
+        let row = UnsafeBufferPointer(rebasing: p[(r * width)..<((r + 1) * width)])
+        var squares = 0.0
+        for v in row { squares += Double(v) * Double(v) }
+        let limit = Float(0.1 * (squares / Double(max(1, width))).squareRoot())
+        guard limit > 0 else { return 0 }
+        var small = 0
+        for v in row where abs(v) < limit { small += 1 }
+        return Float(Double(small) / Double(width))
+      }
+    }
+  }
+
 }

@@ -86,7 +86,7 @@ extension LanguageModel {
       var o = try project(mixed, l, "o", [d, H * D], tokens: n)
       if gemma != nil { o = Kernels.rmsNorm(o, try weight(names.layer(l, "post_attention_norm"), [d]), width: d, epsilon: epsilon) }
       Kernels.add(o, to: &x)
-      Kernels.add(gemma == nil ? try llamaMLP(x, l, tokens: n) : try gemmaMLP(x, l, tokens: n), to: &x)
+      Kernels.add(gemma == nil ? try llamaMLP(x, l, tokens: n).out : try gemmaMLP(x, l, tokens: n).out, to: &x)
       if let steering, steering.layer == l, steering.vector.count == d {
         for t in 0..<n { for j in 0..<d { x[t * d + j] += steering.vector[j] } }
       }

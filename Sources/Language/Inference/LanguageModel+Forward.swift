@@ -10,13 +10,15 @@ extension LanguageModel {
 
   /// The pass's record: the hidden states, the attention, and (when wanted) the logits after
   /// the last token through the final RMSNorm.
-  func pass(_ tokens: [Int], segments: [Range<Int>], states: [[Float]], attention: [[Float]], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
+  func pass(
+    _ tokens: [Int], segments: [Range<Int>], states: [[Float]], attention: [[Float]], sparsity: [[Float]], logits wantLogits: Bool
+  ) throws(InferenceError) -> ForwardPass {
     let d = hiddenSize, T = tokens.count
     let x = states.last ?? []
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
     return ForwardPass(
-      tokens: tokens, segments: segments, hiddenSize: d, heads: heads, hiddenStates: states, attention: attention,
+      tokens: tokens, segments: segments, hiddenSize: d, heads: heads, hiddenStates: states, attention: attention, mlpSparsity: sparsity,
       logits: wantLogits ? try logits(normed) : [])
   }
 
@@ -35,8 +37,10 @@ extension LanguageModel {
     return (try project(h, l, "q", [H * D, d], tokens: T), try project(h, l, "k", [G * D, d], tokens: T), try project(h, l, "v", [G * D, d], tokens: T))
   }
 
-  /// A Llama block's MLP on the residual `x` (`tokens` rows): RMSNorm, SwiGLU, down.
-  func llamaMLP(_ x: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> [Float] {
+  /// A Llama block's MLP on the residual `x` (`tokens` rows): RMSNorm, SwiGLU, down; and the
+  /// sparsity of its gated activation per token (``Kernels/smallFraction(_:rows:width:)``)
+  /// when `measuring`.
+  func llamaMLP(_ x: [Float], _ l: Int, tokens T: Int, measuring: Bool = false) throws(InferenceError) -> (out: [Float], sparsity: [Float]) {
     let d = hiddenSize
     let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
     guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
@@ -52,7 +56,7 @@ extension LanguageModel {
       let up = try project(h2, l, "up", [f, d], tokens: T)
       for i in a.indices { a[i] = Kernels.silu(gate[i]) * up[i] }
     }
-    return try project(a, l, "down", [d, f], tokens: T)
+    return (try project(a, l, "down", [d, f], tokens: T), measuring ? Kernels.smallFraction(a, rows: T, width: f) : [])
   }
 
   /// A Gemma 3 block's q (normalised per head), k (likewise) and v, before RoPE.
@@ -63,8 +67,9 @@ extension LanguageModel {
     return (q, k, try project(h, l, "v", [G * D, d], tokens: T))
   }
 
-  /// A Gemma 3 block's MLP on the residual `x`: RMSNorm, GELU(tanh)(gate) · up, down, RMSNorm.
-  func gemmaMLP(_ x: [Float], _ l: Int, tokens T: Int) throws(InferenceError) -> [Float] {
+  /// A Gemma 3 block's MLP on the residual `x`: RMSNorm, GELU(tanh)(gate) · up, down, RMSNorm;
+  /// and its activation's sparsity per token when `measuring`.
+  func gemmaMLP(_ x: [Float], _ l: Int, tokens T: Int, measuring: Bool = false) throws(InferenceError) -> (out: [Float], sparsity: [Float]) {
     let d = hiddenSize
     let h2 = Kernels.rmsNorm(x, try weight(names.layer(l, "ffn_norm"), [d]), width: d, epsilon: epsilon)
     guard let gateInfo = checkpoint.tensor(named: names.layer(l, "gate")) else { throw .missingTensor(names.layer(l, "gate")) }
@@ -73,8 +78,9 @@ extension LanguageModel {
     let up = try project(h2, l, "up", [f, d], tokens: T)
     var a = [Float](repeating: 0, count: T * f)
     for i in a.indices { a[i] = Kernels.geluNew(gate[i]) * up[i] }
+    let sparsity = measuring ? Kernels.smallFraction(a, rows: T, width: f) : []
     let down = try project(a, l, "down", [d, f], tokens: T)
-    return Kernels.rmsNorm(down, try weight(names.layer(l, "post_ffw_norm"), [d]), width: d, epsilon: epsilon)
+    return (Kernels.rmsNorm(down, try weight(names.layer(l, "post_ffw_norm"), [d]), width: d, epsilon: epsilon), sparsity)
   }
 
   func llamaForward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
@@ -86,6 +92,7 @@ extension LanguageModel {
     var x = try embeddingRows(tokens, name: names.embedding)
     var states = [x]
     var attention: [[Float]] = []
+    var sparsity: [[Float]] = []
     let rotaryTable = Kernels.RotaryTable(positions: segments.map(\.count).max() ?? 0, headDim: D, base: ropeBase)
     for l in 0..<layers {
       let n1 = try weight(names.layer(l, "attn_norm"), [d])
@@ -96,11 +103,13 @@ extension LanguageModel {
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
       attention.append(p)
       Kernels.add(try project(mixed, l, "o", [d, H * D], tokens: T), to: &x)
-      Kernels.add(try llamaMLP(x, l, tokens: T), to: &x)
+      let mlp = try llamaMLP(x, l, tokens: T, measuring: true)
+      Kernels.add(mlp.out, to: &x)
+      sparsity.append(mlp.sparsity)
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
-    return try pass(tokens, segments: segments, states: states, attention: attention, logits: wantLogits)
+    return try pass(tokens, segments: segments, states: states, attention: attention, sparsity: sparsity, logits: wantLogits)
   }
 
   /// Gemma 3 (see ``Gemma``): per block, RMSNorm → q, k, v; q and k RMS-normalised per head;
@@ -115,6 +124,7 @@ extension LanguageModel {
     for i in x.indices { x[i] *= gemma.embeddingScale }
     var states = [x]
     var attention: [[Float]] = []
+    var sparsity: [[Float]] = []
     let longest = segments.map(\.count).max() ?? 0
     let globalTable = Kernels.RotaryTable(positions: longest, headDim: D, base: ropeBase)
     let localTable = Kernels.RotaryTable(positions: longest, headDim: D, base: gemma.localRopeBase)
@@ -129,11 +139,13 @@ extension LanguageModel {
       attention.append(p)
       let o = try project(mixed, l, "o", [d, H * D], tokens: T)
       Kernels.add(Kernels.rmsNorm(o, try weight(names.layer(l, "post_attention_norm"), [d]), width: d, epsilon: epsilon), to: &x)
-      Kernels.add(try gemmaMLP(x, l, tokens: T), to: &x)
+      let mlp = try gemmaMLP(x, l, tokens: T, measuring: true)
+      Kernels.add(mlp.out, to: &x)
+      sparsity.append(mlp.sparsity)
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
       states.append(x)
     }
-    return try pass(tokens, segments: segments, states: states, attention: attention, logits: wantLogits)
+    return try pass(tokens, segments: segments, states: states, attention: attention, sparsity: sparsity, logits: wantLogits)
   }
 
   func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
@@ -148,6 +160,7 @@ extension LanguageModel {
     }
     var states = [x]
     var attention: [[Float]] = []
+    var sparsity: [[Float]] = []
     func w(_ l: Int, _ part: String, _ shape: [Int]) throws(InferenceError) -> [Float] { try weight(names.layer(l, part), shape) }
     for l in 0..<layers {
       let h = Kernels.layerNorm(x, try w(l, "ln_1.weight", [d]), try w(l, "ln_1.bias", [d]), width: d, epsilon: epsilon)
@@ -170,6 +183,7 @@ extension LanguageModel {
       let h2 = Kernels.layerNorm(x, try w(l, "ln_2.weight", [d]), try w(l, "ln_2.bias", [d]), width: d, epsilon: epsilon)
       var f = Kernels.conv1D(h2, try w(l, "mlp.c_fc.weight", [d, 4 * d]), try w(l, "mlp.c_fc.bias", [4 * d]), tokens: T, input: d, output: 4 * d)
       for i in f.indices { f[i] = Kernels.geluNew(f[i]) }
+      sparsity.append(Kernels.smallFraction(f, rows: T, width: 4 * d))
       let down = Kernels.conv1D(f, try w(l, "mlp.c_proj.weight", [4 * d, d]), try w(l, "mlp.c_proj.bias", [d]), tokens: T, input: 4 * d, output: d)
       for i in x.indices { x[i] += down[i] }
       guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
@@ -178,7 +192,7 @@ extension LanguageModel {
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.layerNorm(last, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
     return ForwardPass(
-      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention,
+      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, mlpSparsity: sparsity,
       logits: wantLogits ? try logits(normed) : [])
   }
 }

@@ -1,5 +1,6 @@
 public import Checkpoint
 import AtomicFile
+import Foundation
 
 extension BytePairTokenizer {
   /// GPT-2's own files: `encoder.json` (token → id) and `vocab.bpe` (a `#version` line, then
@@ -110,5 +111,38 @@ extension BytePairTokenizer {
   static func contents(_ path: String) throws(TokenizerError) -> [UInt8] {
     guard let bytes = AtomicFile.read(path) else { throw .unreadable(path) }
     return bytes
+  }
+}
+
+extension BytePairTokenizer {
+  /// A Hugging Face `tokenizer.json` for this byte-level tokenizer with `merges` (highest
+  /// priority first; a GGUF file's `tokenizer.ggml.merges`): the BPE model, its ByteLevel
+  /// pre-tokenizer (after Digits for SmolLM's), decoder and post-processor, and the special
+  /// tokens as added tokens. Keys sorted, so the bytes are the same run after run.
+  public func huggingFaceJSON(merges: [String]) throws(TokenizerError) -> [UInt8] {
+    guard scores == nil else { throw .unsupported("a SentencePiece-style tokenizer cannot be written as tokenizer.json here (byte-level BPE only)") }
+    func byteLevel(prefix: Bool) -> [String: Any] { ["type": "ByteLevel", "add_prefix_space": prefix, "trim_offsets": true, "use_regex": true] }
+    let pre: [String: Any]
+    switch preTokenizer {
+    case .gpt2: pre = byteLevel(prefix: false)
+    case .digitsThenGPT2:
+      pre = ["type": "Sequence", "pretokenizers": [["type": "Digits", "individual_digits": true], byteLevel(prefix: false)]]
+    }
+    var vocabulary: [String: Int] = [:]
+    for (id, token) in tokens.enumerated() where vocabulary[token] == nil { vocabulary[token] = id }
+    let added: [[String: Any]] = specialTokens.sorted { $0.value < $1.value }.map { content, id in
+      ["id": id, "content": content, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true]
+    }
+    let document: [String: Any] = [
+      "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added, "normalizer": NSNull(), "pre_tokenizer": pre,
+      "post_processor": byteLevel(prefix: true), "decoder": byteLevel(prefix: true),
+      "model": [
+        "type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": NSNull(), "end_of_word_suffix": NSNull(), "fuse_unk": false,
+        "byte_fallback": false, "ignore_merges": false, "vocab": vocabulary, "merges": merges,
+      ] as [String: Any],
+    ]
+    do { return Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) } catch {
+      throw .unsupported("tokenizer.json could not be written: \(error)")
+    }
   }
 }

@@ -21,7 +21,7 @@ public struct BytePairTokenizer: Sendable {
   private let ids: [String: Int]
   private let ranks: [Pair: Int]
   /// SentencePiece style: each token's score (higher merges first); nil for byte-level.
-  private let scores: [Float]?
+  let scores: [Float]?
   /// SentencePiece style: prefix the text with "▁" (GGUF `tokenizer.ggml.add_space_prefix`).
   private let addSpacePrefix: Bool
   /// Special tokens' UTF-8 by their first byte, longest first (the literal-token scan).

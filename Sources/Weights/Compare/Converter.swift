@@ -59,7 +59,7 @@ public enum Converter {
   }
 
   /// Little-endian bytes of `values` as F32, F16 or BF16 (round to nearest, ties to even).
-  static func encode(_ values: [Float], as dtype: DType) -> [UInt8] {
+  public static func encode(_ values: [Float], as dtype: DType) -> [UInt8] {
     var out: [UInt8] = []
     switch dtype {
     case .f16:
