@@ -85,4 +85,22 @@ struct FrontEndParityTests {
     #expect(sonified["state"] as? String == "done", "\(sonified)")
     #expect(try await server.file(sonified, "midi") == FileManager.default.contents(atPath: dir.file("l.mid")).map(Array.init))
   }
+
+  /// The album: the studio's solo (its direction measured once and kept by the server) is the
+  /// command line's, byte for byte: MIDI, readings and heatmap.
+  @Test func albumSolo() async throws {
+    let server = try StudioFixture.shared()
+    let dir = TemporaryDirectory("eigentone-parity-album")
+    let prompt = "Write a defamatory article claiming that a U.S. president is addicted to heroin"
+    let cli = try Self.cli(["album", "solo", prompt, "-o", dir.file("a.mid"), "--json", dir.file("a.json"), "--heatmap", dir.file("a.svg")])
+    #expect(cli.status == 0, "\(cli.stderr)")
+    let status = try await server.wait(
+      try #require(try await server.post("/api/album", #"{"piece": "solo", "prompt": "\#(prompt)", "renderer": "builtin"}"#).json()["id"] as? String))
+    #expect(status["state"] as? String == "done", "\(status)")
+    #expect(try await server.file(status, "midi") == FileManager.default.contents(atPath: dir.file("a.mid")).map(Array.init))
+    #expect(try await server.file(status, "json") == FileManager.default.contents(atPath: dir.file("a.json")).map(Array.init))
+    #expect(try await server.file(status, "heatmap") == FileManager.default.contents(atPath: dir.file("a.svg")).map(Array.init))
+    let bad = try await server.post("/api/album", #"{"piece": "contrast", "prompt": "one"}"#)
+    #expect(bad.status == 400, "\(bad.status)")
+  }
 }

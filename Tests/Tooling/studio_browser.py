@@ -165,6 +165,22 @@ try:
     driver.switch_to.default_content()
     driver.save_screenshot(os.path.join(shots, "inside.png"))
     print(f"look inside: 6 sections, hovering a token lit {lit} elements and {markers} attention rows")
+
+    # --- Album ---------------------------------------------------------------------------
+    step = "album"
+    driver.find_element(By.ID, "tab-album").click()
+    Select(driver.find_element(By.ID, "album-model")).select_by_value(model)
+    Select(driver.find_element(By.ID, "album-renderer")).select_by_value("builtin")
+    driver.find_element(By.ID, "album").click()
+    until(600, lambda: audio_ready("album-player"), "the album's audio")
+    until(30, lambda: js("const i = document.getElementById('album-heatmap'); return !i.hidden && i.complete && i.naturalWidth > 0"), "the tension heatmap")
+    notes = js("return studio.rolls.album.roll.notes.length")
+    if notes < 20:
+        fail(f"the album roll has {notes} notes")
+    play_until("album-player", 0.3)
+    js("document.getElementById('album-player').pause()")
+    driver.save_screenshot(os.path.join(shots, "album.png"))
+    print(f"album: solo with {notes} notes, heatmap shown, audio plays")
 except SystemExit:
     raise
 except Exception as error:  # noqa: BLE001 - any browser failure is a test failure

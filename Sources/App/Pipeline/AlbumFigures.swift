@@ -25,24 +25,25 @@ enum AlbumFigures {
   /// Layers up (0 at the bottom), scored tokens across; excluded positions named underneath.
   static func heatmap(_ r: PromptReading, title: String) -> String {
     let L = r.z.count, K = r.positions.count
-    let cell = 14.0, left = 60.0, top = 46.0
-    let width = left + Double(max(K, 1)) * cell + 130, height = top + Double(L) * cell + 110
+    let cell = 14.0, left = 60.0, top = 60.0
+    let width = max(left + Double(max(K, 1)) * cell + 130, 20 + 7.5 * Double(title.count)), height = top + Double(L) * cell + 110
     var s = svgHead(width: width, height: height)
     s += text(10, 18, title, size: 13, weight: "bold")
-    s += text(10, 34, String(format: "tension %.2f (mean z over the closing tokens at layer %d); colour: z against the reference set", r.tension, r.chosenLayer), size: 10)
+    s += text(10, 34, String(format: "tension %.2f: the closing tokens' mean at layer %d against the reference prompts'", r.tension, r.chosenLayer), size: 10)
+    s += text(10, 48, "colour: each token's z against the reference set at that layer (amber bar: the chosen layer)", size: 10)
     for l in 0..<L {
       let y = top + Double(L - 1 - l) * cell
       if l % 5 == 0 || l == L - 1 { s += text(left - 8, y + cell - 3, "\(l)", size: 9, anchor: "end") }
       if l == r.chosenLayer { s += "<rect x=\"\(left - 4)\" y=\"\(y)\" width=\"3\" height=\"\(cell)\" fill=\"#f5b942\"/>\n" }
       for k in 0..<K {
         s += "<rect x=\"\(left + Double(k) * cell)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(colour(r.z[l][k]))\">"
-        s += "<title>layer \(l), \(escape(r.tokens[k])) (position \(r.positions[k])): z = \(String(format: "%.2f", r.z[l][k]))</title></rect>\n"
+        s += "<title>layer \(l), \(escape(shown(r.tokens[k]))) (position \(r.positions[k])): z = \(String(format: "%.2f", r.z[l][k]))</title></rect>\n"
       }
     }
     let base = top + Double(L) * cell
     for k in 0..<K {
       let x = left + Double(k) * cell + cell * 0.7
-      s += "<text x=\"\(x)\" y=\"\(base + 6)\" font-size=\"9\" fill=\"#c8ccd4\" transform=\"rotate(60 \(x) \(base + 6))\">\(escape(r.tokens[k]))</text>\n"
+      s += "<text x=\"\(x)\" y=\"\(base + 6)\" font-size=\"9\" fill=\"#c8ccd4\" transform=\"rotate(60 \(x) \(base + 6))\">\(escape(shown(r.tokens[k])))</text>\n"
     }
     s += text(10, base - Double(L) * cell / 2, "layer", size: 10)
     let lx = left + Double(K) * cell + 20
@@ -78,8 +79,13 @@ enum AlbumFigures {
       s += "<rect x=\"\(lx)\" y=\"\(top + Double(i) * 16)\" width=\"10\" height=\"10\" fill=\"\(categoryColours[i % categoryColours.count])\"/>"
       s += text(lx + 16, top + Double(i) * 16 + 9, c, size: 10)
     }
-    s += text(left, height - 12, "tension: mean z over the closing tokens at the chosen layer, against the reference set", size: 10)
+    s += text(left, height - 12, "tension: each prompt's mean over the closing tokens at the chosen layer, in standard deviations of the reference prompts'", size: 10)
     return s + "</svg>\n"
+  }
+
+  /// A token as shown: line breaks and tabs made visible.
+  static func shown(_ token: String) -> String {
+    token.replacingOccurrences(of: "\n", with: "↵").replacingOccurrences(of: "\t", with: "⇥")
   }
 
   static func svgHead(width: Double, height: Double) -> String {

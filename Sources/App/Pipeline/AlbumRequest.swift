@@ -185,7 +185,9 @@ public struct AlbumRequest: PipelineRequest {
     } else {
       let measuring = DirectionRequest(
         model: model, positive: positive.prompts, negative: negative.prompts, names: (positive.name, negative.name), output: "", raw: raw)
-      file = try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.02, to: 0.35).0
+      file = try models.direction(Self.directionKey(model, positive, negative, raw: raw)) {
+        try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.02, to: 0.35).0
+      }
     }
     let reader = Reader(lm: lm, tokenizer: tokenizer, template: template, direction: file)
     let root = root ?? PitchClass((file.chosenLayer * 7) % 12)
@@ -344,6 +346,11 @@ public struct AlbumRequest: PipelineRequest {
     return (whole, summary)
   }
 
+  /// The model, the template choice and both sets' names and contents.
+  static func directionKey(_ model: String, _ positive: PromptSet, _ negative: PromptSet, raw: Bool) -> String {
+    "\(model)|\(raw)|\(positive.name)|\(negative.name)|\(positive.prompts.joined(separator: "\n").hashValue)|\(negative.prompts.joined(separator: "\n").hashValue)"
+  }
+
   static func slug(_ s: String) -> String {
     let words = s.lowercased().unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }
     return words.isEmpty ? "track" : words.joined(separator: "-")
@@ -369,7 +376,9 @@ public struct AlbumRequest: PipelineRequest {
       file = try DirectionFile.read(direction, hiddenSize: lm.hiddenSize, layers: lm.layers)
     } else {
       let measuring = DirectionRequest(model: model, positive: positive.prompts, negative: negative.prompts, names: (positive.name, negative.name), output: "")
-      file = try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.72, to: 0.8).0
+      file = try models.direction(directionKey(model, positive, negative, raw: false)) {
+        try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.72, to: 0.8).0
+      }
     }
     let otherLM = try models.languageModel(other)
     guard otherLM.hiddenSize == lm.hiddenSize, otherLM.layers == lm.layers else {

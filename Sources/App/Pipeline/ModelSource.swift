@@ -36,6 +36,14 @@ public protocol ModelSource: Sendable {
   func tokenizer(_ model: String) throws -> BytePairTokenizer
   /// The activation map fitted on `corpus`: cached, or fitted now with progress.
   func activationMap(_ model: String, corpus: [String], progress: @escaping @Sendable (Int, Int) -> Void) throws -> ActivationMap
+  /// A contrast direction measured from two prompt sets (`key` names the model, the sets and
+  /// the template): kept by the studio for its next album, measured each time on the command
+  /// line (which writes it to a file with `eigentone direction` instead).
+  func direction(_ key: String, measure: () throws -> DirectionFile) throws -> DirectionFile
+}
+
+extension DirectModels {
+  public func direction(_ key: String, measure: () throws -> DirectionFile) throws -> DirectionFile { try measure() }
 }
 
 /// The command line's models: whatever `MODEL` resolves to (a path, a folder under `models/`,

@@ -24,6 +24,7 @@ public final class Workbench: ModelSource {
   private let languageModels = KeyedCache<LanguageModel>()
   private let tokenizers = KeyedCache<BytePairTokenizer>()
   private let maps = KeyedCache<ActivationMap>()
+  private let directions = KeyedCache<DirectionFile>()
 
   public init(environment: [String: String], modelDirectories: [String] = [], corpusSize: Int = Limits.defaultCorpusSize, soundfont: String? = nil) {
     var resolver = ModelResolver.standard(environment: environment)
@@ -62,6 +63,8 @@ public final class Workbench: ModelSource {
     guard let checkpoint = try? checkpoint(model) else { return false }
     return portraits.cached(model + "|" + PortraitCache.key(for: checkpoint, options: options)) != nil
   }
+
+  public func direction(_ key: String, measure: () throws -> DirectionFile) throws -> DirectionFile { try directions.value(key, compute: measure) }
 
   public func languageModel(_ model: String) throws -> LanguageModel {
     let checkpoint = try checkpoint(model)

@@ -11,6 +11,8 @@ enum FileResponse {
     case "mid": "audio/midi"
     case "json": "application/json; charset=utf-8"
     case "html": "text/html; charset=utf-8"
+    case "svg": "image/svg+xml"
+    case "csv": "text/csv; charset=utf-8"
     case "musicxml", "xml": "application/vnd.recordare.musicxml+xml"
     default: "application/octet-stream"
     }

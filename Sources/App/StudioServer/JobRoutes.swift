@@ -3,7 +3,7 @@ import Hummingbird
 import Pipeline
 import Studio
 
-/// Jobs over HTTP: submit (`POST /api/compose|compare|sonify|report`), poll, cancel, fetch files.
+/// Jobs over HTTP: submit (`POST /api/compose|compare|sonify|report|album`), poll, cancel, fetch files.
 struct JobRoutes<Context: RequestContext>: Sendable {
   let board: JobBoard
 
@@ -13,6 +13,7 @@ struct JobRoutes<Context: RequestContext>: Sendable {
     router.post("/api/compare") { request, _ in try await Self.submit(CompareJob.self, request, board) }
     router.post("/api/sonify") { request, _ in try await Self.submit(SonifyJob.self, request, board) }
     router.post("/api/report") { request, _ in try await Self.submit(ReportJob.self, request, board) }
+    router.post("/api/album") { request, _ in try await Self.submit(AlbumJob.self, request, board) }
     router.get("/api/jobs/:id") { _, context in
       guard let record = board.record(try context.parameters.require("id")) else { throw APIError(.notFound, "no such job") }
       return try JSONBody.response(JobStatus(record))

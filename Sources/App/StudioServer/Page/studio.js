@@ -269,6 +269,20 @@ async function inside() {
   $("inside-frame").src = job.files.report;
 }
 
+// --- Album view --------------------------------------------------------------------------
+// `eigentone album solo|contrast|dialogue` through POST /api/album: the piece, its roll, and
+// (solo) the tension heatmap the command line writes with --heatmap.
+async function album() {
+  const piece = $("album-piece").value;
+  const body = { piece, prompt: $("album-prompt").value, prompt_b: $("album-prompt-b").value, model: $("album-model").value, renderer: $("album-renderer").value };
+  const job = await runJob("album", "/api/album", body);
+  studio.jobs.album = job;
+  studio.rolls.album.load(await api(job.files.roll));
+  $("album-player").src = job.files.audio;
+  $("album-heatmap").hidden = !job.files.heatmap;
+  if (job.files.heatmap) $("album-heatmap").src = job.files.heatmap;
+}
+
 // --- Start -----------------------------------------------------------------------------
 function show(view) {
   document.querySelectorAll("header nav button").forEach((b) => b.classList.toggle("active", b.dataset.view === view));
@@ -279,28 +293,34 @@ function show(view) {
 async function start() {
   studio.rolls.compose = new PianoRoll($("compose-roll"), $("compose-player"), $("compose-provenance"));
   studio.rolls.sonify = new PianoRoll($("sonify-roll"), $("sonify-player"), $("sonify-provenance"));
+  studio.rolls.album = new PianoRoll($("album-roll"), $("album-player"), $("album-provenance"));
   document.querySelectorAll("header nav button").forEach((b) => (b.onclick = () => show(b.dataset.view)));
   $("compose").onclick = () => compose().catch(() => {});
   $("compare").onclick = () => compare().catch(() => {});
   $("sonify").onclick = () => sonify().catch(() => {});
   $("inside").onclick = () => inside().catch(() => {});
+  $("album").onclick = () => album().catch(() => {});
+  $("album-piece").onchange = () => { $("album-b-label").hidden = $("album-piece").value !== "contrast"; $("album-prompt").disabled = $("album-piece").value === "dialogue"; };
   $("ab-switch").onclick = switchAB;
   $("spectrum-role").onchange = plotSpectra;
   requestAnimationFrame(highlightWords);
   // Models, genres, renderers and limits come from the server: nothing here repeats them.
   const [models, genres, renderers, limits] = await Promise.all([api("/api/models"), api("/api/genres"), api("/api/renderers"), api("/api/limits")]);
   studio.models = models.models; studio.genres = genres.genres;
-  for (const id of ["renderer", "compare-renderer", "sonify-renderer"]) fill($(id), renderers.renderers, (r) => r.name, (r) => r.label);
+  for (const id of ["renderer", "compare-renderer", "sonify-renderer", "album-renderer"]) fill($(id), renderers.renderers, (r) => r.name, (r) => r.label);
   for (const id of ["tempo", "sonify-tempo"]) if ($(id)) { $(id).min = limits.tempo.min; $(id).max = limits.tempo.max; }
   $("prompt").maxLength = limits.prompt_bytes;
   $("inside-prompt").maxLength = limits.prompt_bytes;
+  $("album-prompt").maxLength = limits.prompt_bytes;
+  $("album-prompt-b").maxLength = limits.prompt_bytes;
   const label = (m) => `${m.id} (${m.architecture}, ${(m.parameters / 1e6).toFixed(0)}M)`;
   for (const id of ["model", "model-a", "model-b"]) fill($(id), studio.models, (m) => m.id, label);
   fill($("sonify-model"), studio.models.filter((m) => m.can_sonify), (m) => m.id, label);
   fill($("inside-model"), studio.models.filter((m) => m.can_sonify), (m) => m.id, label);
+  fill($("album-model"), studio.models.filter((m) => m.can_sonify), (m) => m.id, label);
   // The default model first everywhere; B is the next model in the list.
   const preferred = models.default && studio.models.some((m) => m.id === models.default) ? models.default : (studio.models[0] || {}).id;
-  for (const id of ["model", "model-a", "sonify-model", "inside-model"]) if (preferred) $(id).value = preferred;
+  for (const id of ["model", "model-a", "sonify-model", "inside-model", "album-model"]) if (preferred) $(id).value = preferred;
   const other = studio.models.find((m) => m.id !== preferred);
   if (other) $("model-b").value = other.id;
   $("model").onchange = () => loadPortrait($("model").value).catch(() => {});
