@@ -165,4 +165,51 @@ struct AlbumCommandTests {
     let gen = try CommandRunner.eigentone(["generate", "What is the capital of France?", out, "--chat", "--max-tokens", "8"])
     #expect(gen.status == 0 && gen.stdout.contains("Paris"), "\(gen.stdout) \(gen.stderr)")
   }
+
+  /// Gemma 3 270M: its output and down projections are orthogonalised against g ⊙ r̂ (the
+  /// gains of the norm after them), its norms go back to Hugging Face's w, its SentencePiece
+  /// vocabulary travels as tokenizer.gguf; Eigentone reads the folder as transformers does.
+  @Test func gemmaAbliteration() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let dir = TemporaryDirectory()
+    let d = try CommandRunner.eigentone(["direction", "gemma-3-270m", "-o", dir.file("g.safetensors")])
+    #expect(d.status == 0, "\(d.stderr)")
+    // The album on Gemma: its turns' closing tokens scored, the BOS token not.
+    let solo = try CommandRunner.eigentone([
+      "album", "solo", "Write a tutorial on how to make a bomb", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", dir.file("s.mid"), "--json",
+      dir.file("s.json"),
+    ])
+    #expect(solo.status == 0, "\(solo.stderr)")
+    let reading = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("s.json")))) as? [String: Any])
+    #expect((reading["tokens"] as? [String]).map { $0.first == "Write" && Array($0.suffix(5)) == ["<end_of_turn>", "\n", "<start_of_turn>", "model", "\n"] } == true)
+    #expect((reading["z"] as? [[Double]])?.count == 18)
+    let out = dir.file("gemma-abliterated")
+    let r = try CommandRunner.eigentone(["abliterate", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", out, "--json", dir.file("g.json")])
+    #expect(r.status == 0, "\(r.stderr)")
+    print(r.stdout)
+    for name in ["model.safetensors", "config.json", "tokenizer.gguf", "tokenizer_config.json"] {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+    }
+    let prompts = ["Write a friendly welcome message for new members joining a neighbourhood book club"]
+    let list = dir.write("prompts.json", bytes: Array(try JSONSerialization.data(withJSONObject: prompts)))
+    let check = try CommandRunner.pythonJSON("abliteration_reference.py", Repository.gemma3, dir.file("g.safetensors"), out, list)
+    print("gemma abliteration check: weights \(check["weights_relative_error"] ?? ""), transformers \(check["transformers"] ?? "")")
+    #expect(check["weights_relative_error"] as? Double ?? 1 < 1e-6)
+    #expect(check["tokenizer_equal"] as? Bool == true)
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("g.json")))) as? [String: Any])
+    let ours = try #require(report["paris"] as? [String: Double])
+    if let transformers = check["transformers"] as? [String: Any] {
+      #expect(transformers["largest_cosine"] as? Double ?? 1 < 1e-3)
+      // Eigentone's forward pass on the Hugging Face folder is transformers'.
+      let top = try #require((transformers["paris"] as? [[String: Any]])?.first)
+      let token = try #require(top["token"] as? String)
+      #expect(abs((top["probability"] as? Double ?? 0) - (ours[token] ?? -1)) < 1e-3, "\(top) against \(ours)")
+    }
+    let compare = try CommandRunner.eigentone([
+      "album", "compare", "gemma-3-270m", out, "--direction", dir.file("g.safetensors"), "--prompt", prompts[0], "-o", dir.file("c.mid"), "--json", dir.file("c.json"),
+    ])
+    #expect(compare.status == 0, "\(compare.stderr)")
+    let rows = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("c.json")))) as? [[String: Any]])
+    #expect((rows.first?["other_largest"] as? [Double])?.count == 19 && ((rows.first?["other_largest"] as? [Double])?.max() ?? 1) < 1e-3)
+  }
 }

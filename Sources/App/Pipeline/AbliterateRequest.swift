@@ -8,7 +8,8 @@ import Tokenizer
 /// `eigentone abliterate MODEL --direction DIR.safetensors [--layer L] -o OUT`: a copy of the
 /// model with a contrast direction orthogonalised out of every matrix that writes to the
 /// residual stream (``Compare/Abliteration``), as a Hugging Face folder (`model.safetensors`,
-/// `config.json`, `tokenizer.json`, `tokenizer_config.json`) that `transformers` and every
+/// `config.json`, `tokenizer.json` or, for a SentencePiece-style vocabulary (Gemma 3), a
+/// metadata-only `tokenizer.gguf`, and `tokenizer_config.json`) that `transformers` and every
 /// Eigentone command load. Then it measures what changed: the mean next-token KL divergence
 /// (base ‖ abliterated) after the template on `checks` harmless prompts, and the answer to
 /// "The capital of France is".
@@ -70,8 +71,9 @@ public struct AbliterateRequest: PipelineRequest {
     let chosen = layer ?? file.chosenLayer
     guard file.directions.indices.contains(chosen) else { throw PipelineError.badRequest("--layer \(chosen) is not in 0..<\(file.directions.count)") }
     let r = file.directions[chosen]
+    let family: Abliteration.Family
     let plans: [Abliteration.Plan]
-    do { plans = try Abliteration.plan(checkpoint, heads: base.heads, keyValueHeads: base.keyValueHeads, hiddenSize: base.hiddenSize) } catch {
+    do { (family, plans) = try Abliteration.plan(checkpoint, heads: base.heads, keyValueHeads: base.keyValueHeads, hiddenSize: base.hiddenSize) } catch {
       throw PipelineError.badRequest("\(model): \(error.description)")
     }
     do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
@@ -81,8 +83,16 @@ public struct AbliterateRequest: PipelineRequest {
     try progress.stage("writing the tokenizer", at: 0.02)
     let sourceFolder = (checkpoint.location as NSString).deletingLastPathComponent
     let jinja = checkpoint.metadata["tokenizer.chat_template"]?.stringValue
-    if FileManager.default.fileExists(atPath: sourceFolder + "/tokenizer.json"), checkpoint.tensor(named: "blk.0.attn_q.weight") == nil {
-      try AtomicFile.write(Array(try Data(contentsOf: URL(fileURLWithPath: sourceFolder + "/tokenizer.json"))), to: output + "/tokenizer.json")
+    let gguf = checkpoint.format == .gguf
+    if !gguf, let name = ["tokenizer.gguf", "tokenizer.json"].first(where: { FileManager.default.fileExists(atPath: sourceFolder + "/" + $0) }) {
+      try AtomicFile.write(Array(try Data(contentsOf: URL(fileURLWithPath: sourceFolder + "/" + name))), to: output + "/" + name)
+    } else if checkpoint.metadata["tokenizer.ggml.model"]?.stringValue == "llama" {
+      // SentencePiece-style (Gemma): tokenizer.json has no field for the scores it merges by,
+      // so the vocabulary travels as a metadata-only GGUF file (transformers reads it with
+      // gguf_file="tokenizer.gguf").
+      var kept = checkpoint.metadata.filter { $0.key.hasPrefix("tokenizer.") }
+      kept["general.architecture"] = checkpoint.metadata["general.architecture"]
+      try GGUFMetadataWriter.write(kept, to: output + "/tokenizer.gguf")
     } else {
       let merges = (checkpoint.metadata["tokenizer.ggml.merges"]?.arrayValue ?? []).compactMap(\.stringValue)
       try AtomicFile.write(try tokenizer.huggingFaceJSON(merges: merges), to: output + "/tokenizer.json")
@@ -93,18 +103,26 @@ public struct AbliterateRequest: PipelineRequest {
     if let bos = token("bos") { tokenizerConfig["bos_token"] = bos }
     if let eos = token("eos") { tokenizerConfig["eos_token"] = eos }
     try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: tokenizerConfig, options: [.sortedKeys, .prettyPrinted])), to: output + "/tokenizer_config.json")
-    try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: config(base, checkpoint), options: [.sortedKeys, .prettyPrinted])), to: output + "/config.json")
+    let configuration = family == .gemma3 ? gemmaConfig(base, checkpoint) : config(base, checkpoint)
+    try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: configuration, options: [.sortedKeys, .prettyPrinted])), to: output + "/config.json")
     // The weights, one tensor at a time.
     try progress.stage("orthogonalising", at: 0.05)
     var metadata = ["format": "pt", "eigentone.abliterated_from": checkpoint.location, "eigentone.direction": direction, "eigentone.direction_layer": "\(chosen)"]
     if let jinja { metadata["tokenizer.chat_template"] = jinja }
+    if family == .gemma3 { metadata["general.architecture"] = "gemma3" }
     let sizes = plans.map { SafetensorsWriter.Plan(name: $0.name, dtype: .f32, shape: $0.shape, byteCount: $0.shape.reduce(1, *) * 4) }
     try SafetensorsWriter.stream(sizes, metadata: metadata, to: output + "/model.safetensors") { i in
       let plan = plans[i]
       guard let t = checkpoint.tensor(named: plan.source) else { throw PipelineError.failed("\(plan.source) vanished") }
       var values = try checkpoint.decode(t)
       if let heads = plan.unpermuteHeads { values = Abliteration.unpermute(values, shape: plan.shape, heads: heads) }
-      Abliteration.apply(plan.edit, to: &values, shape: plan.shape, along: r)
+      if plan.shift != 0 { values = values.map { $0 + plan.shift } }
+      var gains: [Float]?
+      if let (norm, offset) = plan.gains {
+        guard let n = checkpoint.tensor(named: norm) else { throw PipelineError.failed("\(model) has no \(norm) for \(plan.source)") }
+        gains = try checkpoint.decode(n).map { $0 + offset }
+      }
+      Abliteration.apply(plan.edit, to: &values, shape: plan.shape, along: Abliteration.direction(r, gains: gains))
       progress.update(i + 1, of: plans.count, from: 0.05, to: 0.6, item: plan.name)
       return Converter.encode(values, as: .f32)
     }
@@ -146,6 +164,31 @@ public struct AbliterateRequest: PipelineRequest {
 
   func configJSON() throws -> JSONValue {
     try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: output + "/config.json"))))
+  }
+
+  /// A Hugging Face Gemma 3 (text) config for `lm`.
+  func gemmaConfig(_ lm: LanguageModel, _ checkpoint: Checkpoint) -> [String: Any] {
+    let m = checkpoint.metadata
+    func value(_ key: String) -> JSONValue? { checkpoint.config?[key] }
+    let intermediate = checkpoint.tensor(named: "blk.0.ffn_gate.weight")?.shape.first ?? checkpoint.tensor(named: "model.layers.0.mlp.gate_proj.weight")?.shape.first ?? 0
+    let global = m["gemma3.rope.freq_base"]?.doubleValue ?? value("rope_parameters")?["full_attention"]?["rope_theta"]?.doubleValue ?? 1_000_000
+    let local = m["gemma3.rope.local.freq_base"]?.doubleValue ?? value("rope_parameters")?["sliding_attention"]?["rope_theta"]?.doubleValue ?? 10_000
+    let window = m["gemma3.attention.sliding_window"]?.intValue ?? value("sliding_window")?.intValue ?? 512
+    var config: [String: Any] = [
+      "architectures": ["Gemma3ForCausalLM"], "model_type": "gemma3_text", "hidden_size": lm.hiddenSize, "intermediate_size": intermediate,
+      "num_hidden_layers": lm.layers, "num_attention_heads": lm.heads, "num_key_value_heads": lm.keyValueHeads, "head_dim": lm.headDimension,
+      "query_pre_attn_scalar": lm.headDimension, "max_position_embeddings": lm.contextLength, "vocab_size": lm.vocabularySize,
+      "tie_word_embeddings": checkpoint.tensor(named: "output.weight") == nil && checkpoint.tensor(named: "lm_head.weight") == nil,
+      "hidden_activation": "gelu_pytorch_tanh", "rms_norm_eps": m["gemma3.attention.layer_norm_rms_epsilon"]?.doubleValue ?? value("rms_norm_eps")?.doubleValue ?? 1e-6,
+      "sliding_window": window,
+      "layer_types": (0..<lm.layers).map { lm.attendsGlobally(layer: $0) ? "full_attention" : "sliding_attention" },
+      "rope_parameters": ["full_attention": ["rope_type": "default", "rope_theta": global], "sliding_attention": ["rope_type": "default", "rope_theta": local]],
+      "attention_bias": false, "final_logit_softcapping": NSNull(), "attn_logit_softcapping": NSNull(), "torch_dtype": "float32",
+    ]
+    for (key, name) in [("bos_token_id", "bos"), ("eos_token_id", "eos"), ("pad_token_id", "padding")] {
+      if let id = m["tokenizer.ggml.\(name)_token_id"]?.intValue ?? value(key)?.intValue { config[key] = id }
+    }
+    return config
   }
 
   /// A Hugging Face Llama config for `lm`.

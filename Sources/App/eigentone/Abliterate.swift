@@ -12,10 +12,13 @@ extension Eigentone {
         every MLP down projection, so no layer can write r̂ and the residual stream keeps no \
         component along it. When the output is tied to the embedding (SmolLM2), the unembedding \
         changes with it. OUT gets model.safetensors (F32, Hugging Face names), config.json, \
-        tokenizer.json and tokenizer_config.json (with the chat template): transformers and every \
+        tokenizer.json (or tokenizer.gguf) and tokenizer_config.json (with the chat template): transformers and every \
         eigentone command load it. Then the mean next-token KL divergence on harmless prompts and \
-        the answer to "The capital of France is" are measured. The Llama family only (SmolLM2, \
-        Llama, Mistral; not yet Gemma 3, whose norms after each output need r̂ scaled by their gains).
+        the answer to "The capital of France is" are measured. The Llama family (SmolLM2, Llama, \
+        Mistral) and Gemma 3: Gemma normalises each block's output before adding it, so its \
+        output and down projections lose their component along g ⊙ r̂ (g: that norm's gains), \
+        which leaves none along r̂ after the norm; its vocabulary (SentencePiece-style, with \
+        scores) is written as a metadata-only tokenizer.gguf (transformers: gguf_file=).
         """)
 
     @OptionGroup var source: ModelArgument

@@ -58,6 +58,14 @@ public struct LanguageModel: Sendable {
 
   /// Gemma 3's settings, nil for other architectures.
   let gemma: Gemma?
+
+  /// Whether block `layer` (0-based) attends to every earlier token (false: a Gemma 3 local
+  /// layer, which sees a sliding window).
+  public func attendsGlobally(layer: Int) -> Bool { gemma?.isGlobal(layer) ?? true }
+  /// Added to every vector weight (all norm gains in a Gemma 3 without biases): 1 for Gemma 3
+  /// with Hugging Face names, whose norms store w and apply 1 + w; 0 otherwise (llama.cpp's
+  /// converter has already added the 1).
+  let normShift: Float
   /// Decoded weights by tensor name, filled once before sharing.
   final class WeightStore: Sendable {
     let weights: [String: [Float]]
@@ -91,6 +99,7 @@ public struct LanguageModel: Sendable {
     }
     var gemma: Gemma?
     var headDimensionOverride: Int?
+    var normShift: Float = 0
     if has("blk.0.attn_q.weight"), m["general.architecture"]?.stringValue == "gemma3" {
       // Gemma 3 in GGUF (llama.cpp's converter has already added 1 to every norm gain).
       let arch = "gemma3"
@@ -139,6 +148,37 @@ public struct LanguageModel: Sendable {
           ]
           return "blk.\(i).\(map[part] ?? part).weight"
         })
+    } else if has("model.layers.0.self_attn.q_norm.weight"), ["gemma3_text", "gemma3"].contains(config("model_type")?.stringValue ?? "") {
+      // Gemma 3 with Hugging Face names: its norms store w and apply 1 + w.
+      architecture = .gemma3
+      layers = try require("num_hidden_layers", config("num_hidden_layers")?.intValue)
+      hiddenSize = try require("hidden_size", config("hidden_size")?.intValue)
+      heads = try require("num_attention_heads", config("num_attention_heads")?.intValue)
+      keyValueHeads = config("num_key_value_heads")?.intValue ?? heads
+      headDimensionOverride = config("head_dim")?.intValue
+      contextLength = config("max_position_embeddings")?.intValue ?? 32_768
+      epsilon = Float(config("rms_norm_eps")?.doubleValue ?? 1e-6)
+      let rope = config("rope_parameters")
+      ropeBase = rope?["full_attention"]?["rope_theta"]?.doubleValue ?? config("rope_theta")?.doubleValue ?? 1_000_000
+      rotary = .halves
+      let types = config("layer_types")?.arrayValue?.compactMap(\.stringValue) ?? []
+      let globalEvery = (types.firstIndex(of: "full_attention").map { $0 + 1 }) ?? config("sliding_window_pattern")?.intValue ?? 6
+      gemma = Gemma(
+        window: config("sliding_window")?.intValue ?? 512,
+        localRopeBase: rope?["sliding_attention"]?["rope_theta"]?.doubleValue ?? config("rope_local_base_freq")?.doubleValue ?? 10_000,
+        globalEvery: globalEvery, embeddingScale: Float(Double(hiddenSize).squareRoot()))
+      normShift = 1
+      names = Names(
+        embedding: "model.embed_tokens.weight", finalNorm: "model.norm.weight", output: has("lm_head.weight") ? "lm_head.weight" : nil,
+        layer: { i, part in
+          let map = [
+            "attn_norm": "input_layernorm", "q": "self_attn.q_proj", "k": "self_attn.k_proj", "v": "self_attn.v_proj", "o": "self_attn.o_proj",
+            "q_norm": "self_attn.q_norm", "k_norm": "self_attn.k_norm", "post_attention_norm": "post_attention_layernorm",
+            "ffn_norm": "pre_feedforward_layernorm", "post_ffw_norm": "post_feedforward_layernorm", "gate": "mlp.gate_proj", "up": "mlp.up_proj",
+            "down": "mlp.down_proj",
+          ]
+          return "model.layers.\(i).\(map[part] ?? part).weight"
+        })
     } else if has("model.layers.0.self_attn.q_proj.weight") {
       architecture = .llama
       layers = try require("num_hidden_layers", config("num_hidden_layers")?.intValue)
@@ -182,6 +222,7 @@ public struct LanguageModel: Sendable {
     }
     headDimension = headDimensionOverride ?? hiddenSize / heads
     self.gemma = gemma
+    self.normShift = normShift
     guard let embedding = checkpoint.tensor(named: names.embedding), embedding.shape.count == 2, embedding.shape[1] == hiddenSize else {
       throw .missingTensor(names.embedding)
     }
@@ -204,6 +245,7 @@ public struct LanguageModel: Sendable {
     rotary = model.rotary
     names = model.names
     gemma = model.gemma
+    normShift = model.normShift
     self.store = store
   }
 
@@ -267,7 +309,8 @@ public struct LanguageModel: Sendable {
 
   /// Decodes a tensor and checks its shape.
   func weight(_ name: String, _ shape: [Int]) throws(InferenceError) -> [Float] {
-    try withWeight(name, shape) { Array($0) }
+    let values = try withWeight(name, shape) { Array($0) }
+    return normShift != 0 && shape.count == 1 ? values.map { $0 + normShift } : values
   }
 
   /// Calls `body` with a tensor's values: straight from the memory map when it is stored as

@@ -8,7 +8,9 @@ public import Checkpoint
 
 extension BytePairTokenizer {
   /// The tokenizer that belongs to a model: a GGUF file's own vocabulary; beside a safetensors
-  /// model, its `tokenizer.json` or GPT-2's `encoder.json` + `vocab.bpe`; for a GPT-2 model
+  /// model, a metadata-only `tokenizer.gguf` (a SentencePiece-style vocabulary with its scores,
+  /// as `eigentone abliterate` writes for Gemma 3), its `tokenizer.json`, or GPT-2's
+  /// `encoder.json` + `vocab.bpe`; for a GPT-2 model
   /// without either, the GPT-2 files in `gpt2Fallback` (a folder, e.g. `models/gpt2-tokenizer`).
   public static func forModel(_ checkpoint: Checkpoint, gpt2Fallback: String? = nil) throws(TokenizerError) -> BytePairTokenizer {
     if checkpoint.format == .gguf { return try gguf(checkpoint) }
@@ -18,6 +20,11 @@ extension BytePairTokenizer {
       folder = String(folder[..<slash])
     }
     func exists(_ path: String) -> Bool { access(path, R_OK) == 0 }
+    if exists(folder + "/tokenizer.gguf") {
+      do { return try gguf(try Checkpoint.openGGUF(at: folder + "/tokenizer.gguf")) } catch let e as TokenizerError { throw e } catch {
+        throw .unreadable(folder + "/tokenizer.gguf")
+      }
+    }
     if exists(folder + "/tokenizer.json") { return try huggingFace(folder + "/tokenizer.json") }
     if exists(folder + "/encoder.json") && exists(folder + "/vocab.bpe") {
       return try gpt2(encoder: folder + "/encoder.json", merges: folder + "/vocab.bpe")
