@@ -141,6 +141,16 @@ public struct AlbumRequest: PipelineRequest {
     var template: ChatTemplate
     var direction: DirectionFile
 
+    /// The same reading for `other` (an abliterated copy): its weights, this template and
+    /// direction; the shapes must match.
+    func sibling(_ other: String, model: String, models: any ModelSource) throws -> Reader {
+      let o = try models.languageModel(other)
+      guard o.hiddenSize == lm.hiddenSize, o.layers == lm.layers else {
+        throw PipelineError.badRequest("\(other) has \(o.layers) layers of width \(o.hiddenSize); \(model) has \(lm.layers) of \(lm.hiddenSize)")
+      }
+      return Reader(lm: o, tokenizer: try models.tokenizer(other), template: template, direction: direction)
+    }
+
     func read(_ text: String) throws -> PromptReading {
       let prompt = try TemplatedPrompt(text, template: template, tokenizer: tokenizer)
       let pass = try lm.forward(batch: [prompt.ids], logits: false)
@@ -176,20 +186,9 @@ public struct AlbumRequest: PipelineRequest {
 
   public func run(_ models: any ModelSource, progress: any PipelineProgress) throws -> PipelineResult {
     try progress.stage("loading \(model)", at: 0)
-    let lm = try models.languageModel(model)
-    let tokenizer = try models.tokenizer(model)
-    let template = try DirectionRequest.template(lm, model: model, raw: raw)
-    let file: DirectionFile
-    if let direction {
-      file = try DirectionFile.read(direction, hiddenSize: lm.hiddenSize, layers: lm.layers)
-    } else {
-      let measuring = DirectionRequest(
-        model: model, positive: positive.prompts, negative: negative.prompts, names: (positive.name, negative.name), output: "", raw: raw)
-      file = try models.direction(Self.directionKey(model, positive, negative, raw: raw)) {
-        try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.02, to: 0.35).0
-      }
-    }
-    let reader = Reader(lm: lm, tokenizer: tokenizer, template: template, direction: file)
+    let reader = try Self.reader(
+      model, direction: direction, positive: positive, negative: negative, raw: raw, models: models, progress: progress, from: 0.02, to: 0.35)
+    let file = reader.direction
     let root = root ?? PitchClass((file.chosenLayer * 7) % 12)
     let album = ActivationAlbum()
     try progress.stage("reading the prompts", at: 0.35)
@@ -234,11 +233,7 @@ public struct AlbumRequest: PipelineRequest {
       (score, summary) = try writeAlbum(folder: folder, models: models, reader: reader, root: root, album: album, progress: progress, files: &files)
     case .compare(let other, let prompts):
       try progress.stage("loading \(other)", at: 0.35)
-      let otherLM = try models.languageModel(other)
-      guard otherLM.hiddenSize == lm.hiddenSize, otherLM.layers == lm.layers else {
-        throw PipelineError.badRequest("\(other) has \(otherLM.layers) layers of width \(otherLM.hiddenSize); \(model) has \(lm.layers) of \(lm.hiddenSize)")
-      }
-      let otherReader = Reader(lm: otherLM, tokenizer: try models.tokenizer(other), template: template, direction: file)
+      let otherReader = try reader.sibling(other, model: model, models: models)
       let r = file.directions[file.chosenLayer]
       var compared: [ComparedPrompt] = []
       for (k, text) in prompts.enumerated() {
@@ -262,6 +257,28 @@ public struct AlbumRequest: PipelineRequest {
     files.merge(outputs.files()) { x, _ in x }
     summary += String(format: "; %d notes, %.1f s", score.writtenNoteCount, score.seconds(atBeat: score.length))
     return PipelineResult(files: files, summary: summary, facts: facts, audio: report)
+  }
+
+  /// The reader for `model`: its template, and the direction from `direction` (a file) or
+  /// measured from the two sets (kept by the studio), with progress from `start` to `end`.
+  static func reader(
+    _ model: String, direction: String?, positive: PromptSet, negative: PromptSet, raw: Bool, models: any ModelSource, progress: any PipelineProgress,
+    from start: Double, to end: Double
+  ) throws -> Reader {
+    let lm = try models.languageModel(model)
+    let tokenizer = try models.tokenizer(model)
+    let template = try DirectionRequest.template(lm, model: model, raw: raw)
+    let file: DirectionFile
+    if let direction {
+      file = try DirectionFile.read(direction, hiddenSize: lm.hiddenSize, layers: lm.layers)
+    } else {
+      let measuring = DirectionRequest(
+        model: model, positive: positive.prompts, negative: negative.prompts, names: (positive.name, negative.name), output: "", raw: raw)
+      file = try models.direction(directionKey(model, positive, negative, raw: raw)) {
+        try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: start, to: end).0
+      }
+    }
+    return Reader(lm: lm, tokenizer: tokenizer, template: template, direction: file)
   }
 
   /// The dialogue's 11 steps over prompts of tension `t`: the 3 calmest, 3 rising (near the
@@ -368,24 +385,11 @@ public struct AlbumRequest: PipelineRequest {
     model: String, other: String, prompt: String, direction: String?, positive: PromptSet, negative: PromptSet, models: any ModelSource,
     progress: any PipelineProgress
   ) throws -> (a: Score, b: Score, tension: (Double, Double)) {
-    let lm = try models.languageModel(model)
-    let tokenizer = try models.tokenizer(model)
-    let template = try DirectionRequest.template(lm, model: model, raw: false)
-    let file: DirectionFile
-    if let direction {
-      file = try DirectionFile.read(direction, hiddenSize: lm.hiddenSize, layers: lm.layers)
-    } else {
-      let measuring = DirectionRequest(model: model, positive: positive.prompts, negative: negative.prompts, names: (positive.name, negative.name), output: "")
-      file = try models.direction(directionKey(model, positive, negative, raw: false)) {
-        try measuring.measure(lm, tokenizer: tokenizer, progress: progress, from: 0.72, to: 0.8).0
-      }
-    }
-    let otherLM = try models.languageModel(other)
-    guard otherLM.hiddenSize == lm.hiddenSize, otherLM.layers == lm.layers else {
-      throw PipelineError.badRequest("\(other) has \(otherLM.layers) layers of width \(otherLM.hiddenSize); \(model) has \(lm.layers) of \(lm.hiddenSize)")
-    }
-    let a = try Reader(lm: lm, tokenizer: tokenizer, template: template, direction: file).read(prompt)
-    let b = try Reader(lm: otherLM, tokenizer: try models.tokenizer(other), template: template, direction: file).read(prompt)
+    let reader = try Self.reader(
+      model, direction: direction, positive: positive, negative: negative, raw: false, models: models, progress: progress, from: 0.72, to: 0.8)
+    let file = reader.direction
+    let a = try reader.read(prompt)
+    let b = try reader.sibling(other, model: model, models: models).read(prompt)
     let style = ActivationAlbum.Style.suggested(root: PitchClass((file.chosenLayer * 7) % 12), tension: a.tension)
     let album = ActivationAlbum()
     return (album.solo(a, style: style, title: "\(prompt) (\(model))"), album.solo(b, style: style, title: "\(prompt) (\(other))"), (a.tension, b.tension))
