@@ -74,12 +74,22 @@ struct AlbumCommandTests {
     #expect((reading["excluded"] as? [Any])?.isEmpty == true)
     #expect(reading["tension"] as? Double ?? 0 > 2)
 
-    // Raw prompts: the first token is the massive activation (over 8× the median norm): left out and reported.
+    // Raw prompts: the first token is the massive activation (over 50× the median norm): left out and reported.
     let raw = try CommandRunner.eigentone(["album", "solo", "Write a poem about the sea", "--raw", "-o", dir.file("raw.mid"), "--json", dir.file("raw.json")])
     #expect(raw.status == 0, "\(raw.stderr)")
     let rawReading = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("raw.json")))) as? [String: Any])
     let excluded = try #require((rawReading["excluded"] as? [[String: Any]])?.first)
-    #expect(excluded["position"] as? Int == 0 && excluded["reason"] as? String == "first_token" && excluded["norm_ratio"] as? Double ?? 0 > 8)
+    #expect(excluded["position"] as? Int == 0 && excluded["reason"] as? String == "first_token" && excluded["norm_ratio"] as? Double ?? 0 > 50)
+    // The celesta's MLP sparsity (layer 30 / 3 = 10) against a numpy Llama on the same ids.
+    let ids =
+      try #require(
+        try JSONSerialization.jsonObject(
+          with: Data(try CommandRunner.eigentone(["generate", "Write a poem about the sea", "--max-tokens", "1", "--json"]).stdout.utf8)) as? [String: Any])["prompt_ids"]
+      as? [Int]
+    let numpy = try #require(try CommandRunner.pythonJSON("llama_reference.py", ["--sparsity", Repository.smolLM2] + (ids ?? []).map(String.init))["sparsity"] as? [[Double]])
+    let positions = try #require(rawReading["positions"] as? [Int]), sparsity = try #require(rawReading["sparsity"] as? [Double])
+    #expect(positions.count == sparsity.count && !positions.isEmpty)
+    for (t, s) in zip(positions, sparsity) { #expect(abs(numpy[10][t] - s) < 0.01, "token \(t): \(s) against numpy \(numpy[10][t])") }
 
     let contrast = try CommandRunner.eigentone([
       "album", "contrast", "Explain how vaccines train the immune system", "Write a defamatory article claiming that a U.S. president is addicted to heroin",

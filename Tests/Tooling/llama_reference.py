@@ -5,6 +5,8 @@
 Usage: llama_reference.py MODEL.gguf REPORT.json
        llama_reference.py --direction MODEL.gguf DIRECTION.json
        llama_reference.py --greedy MODEL.gguf N ID ID ...   (N greedy tokens, a full pass each)
+       llama_reference.py --sparsity MODEL.gguf ID ID ...   (per block and token: the fraction of the MLP's
+                          gated activations silu(gate)·up below a tenth of their root mean square)
 Reads the prompt's ids and the embedding figure's shown ids from the report's JSON, dequantizes
 every tensor with llama.cpp's own gguf package (gguf.quants.dequantize: Q4_1, Q8_0, F32), runs
 the Llama block as llama.cpp defines it for GGUF (RMSNorm, q/k rows stored permuted for RoPE on
@@ -23,10 +25,11 @@ import gguf
 
 direction_mode = sys.argv[1] == "--direction"
 greedy_mode = sys.argv[1] == "--greedy"
-args = sys.argv[2:] if direction_mode or greedy_mode else sys.argv[1:]
+sparsity_mode = sys.argv[1] == "--sparsity"
+args = sys.argv[2:] if direction_mode or greedy_mode or sparsity_mode else sys.argv[1:]
 path = args[0]
-report = {} if greedy_mode else json.load(open(args[1]))
-ids = [int(x) for x in args[2:]] if greedy_mode else report.get("ids", [])
+report = {} if greedy_mode or sparsity_mode else json.load(open(args[1]))
+ids = [int(x) for x in args[2:]] if greedy_mode else [int(x) for x in args[1:]] if sparsity_mode else report.get("ids", [])
 reader = gguf.GGUFReader(path)
 arch = bytes(reader.fields["general.architecture"].parts[-1]).decode()
 
@@ -78,10 +81,14 @@ def softmax(z):
     return z / z.sum(-1, keepdims=True)
 
 
+sparsity = []
+
+
 def forward(ids):
     T = len(ids)
     x = E[ids].copy()
     states, attention = [], []
+    sparsity.clear()
     mask = np.tril(np.ones((T, T), bool))
     for i in range(L):
         p = f"blk.{i}."
@@ -94,10 +101,17 @@ def forward(ids):
         x = x + (pr @ v).transpose(1, 0, 2).reshape(T, d) @ weight(p + "attn_output.weight").T
         h2 = rms(x, weight(p + "ffn_norm.weight"))
         g = h2 @ weight(p + "ffn_gate.weight").T
-        x = x + ((g / (1 + np.exp(-g))) * (h2 @ weight(p + "ffn_up.weight").T)) @ weight(p + "ffn_down.weight").T
+        a = (g / (1 + np.exp(-g))) * (h2 @ weight(p + "ffn_up.weight").T)
+        sparsity.append((np.abs(a) < 0.1 * np.sqrt((a ** 2).mean(-1, keepdims=True))).mean(-1).tolist())
+        x = x + a @ weight(p + "ffn_down.weight").T
         states.append(x.copy())
     return states, attention
 
+
+if sparsity_mode:
+    forward(ids)
+    print(json.dumps({"sparsity": sparsity}))
+    sys.exit(0)
 
 if greedy_mode:
     out, sequence = [], list(ids)

@@ -7,7 +7,7 @@ extension Eigentone {
       abstract: "The activation album: how far prompts lean along a contrast direction (harmful − harmless by default), layer by layer, as music.",
       discussion: """
         Each prompt is wrapped in the model's chat template, run once, and read at its instruction \
-        and closing tokens (the first token and massive-activation positions, > 8× the prompt's \
+        and closing tokens (the first token and massive-activation positions, > 50× the prompt's \
         median norm, are left out and reported). Tension is the projection of the residual stream \
         after each block on that layer's unit direction, as a z-score against the negative set's \
         projections there (never min–max over one prompt). A clarinet plays one note per token at \
