@@ -100,7 +100,12 @@ struct AlbumCommandTests {
     let names = try #require(both["names"] as? [String])
     #expect(names.contains("A Clarinet") && names.contains("B Clarinet") && (both["problems"] as? [String])?.isEmpty == true)
 
-    let dialogue = try CommandRunner.eigentone(["album", "dialogue", "--direction", direction, "-o", dir.file("dialogue.mid"), "--json", dir.file("dialogue.json")])
+    // The arc's pool: 20 prompts (the direction stays the harm direction; 200 prompts take 16 s).
+    let happy = dir.write("happy.txt", bytes: Array(DirectionCommandTests.happy.joined(separator: "\n").utf8))
+    let sad = dir.write("sad.txt", bytes: Array(DirectionCommandTests.sad.joined(separator: "\n").utf8))
+    let dialogue = try CommandRunner.eigentone([
+      "album", "dialogue", "--direction", direction, "--positive", happy, "--negative", sad, "-o", dir.file("dialogue.mid"), "--json", dir.file("dialogue.json"),
+    ])
     #expect(dialogue.status == 0, "\(dialogue.stderr)")
     let steps = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("dialogue.json")))) as? [[String: Any]])
     let texts = steps.compactMap { $0["text"] as? String }, tension = steps.compactMap { $0["tension"] as? Double }
@@ -123,13 +128,14 @@ struct AlbumCommandTests {
     let direction = try Self.direction.get()
     let dir = TemporaryDirectory()
     let out = dir.file("abliterated")
-    let r = try CommandRunner.eigentone(["abliterate", "--direction", direction, "-o", out, "--json", dir.file("abl.json")])
+    let checks = dir.write("checks.txt", bytes: Array(DirectionCommandTests.happy.prefix(5).joined(separator: "\n").utf8))
+    let r = try CommandRunner.eigentone(["abliterate", "--direction", direction, "-o", out, "--checks", checks, "--json", dir.file("abl.json")])
     #expect(r.status == 0, "\(r.stderr)")
     print(r.stdout)
     let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("abl.json")))) as? [String: Any])
     // 30 o projections, 30 down projections and the embedding.
     #expect((report["edited"] as? [String])?.count == 61)
-    #expect(report["mean_kl"] as? Double ?? -1 >= 0 && report["prompts"] as? Int == 20)
+    #expect(report["mean_kl"] as? Double ?? -1 >= 0 && report["prompts"] as? Int == 5)
     let paris = try #require(report["paris"] as? [String: Double])
     #expect(paris[" Paris"] ?? 0 == paris.values.max(), "\(paris)")
 
@@ -182,11 +188,14 @@ struct AlbumCommandTests {
   @Test func gemmaAbliteration() throws {
     try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
     let dir = TemporaryDirectory()
-    let d = try CommandRunner.eigentone(["direction", "gemma-3-270m", "-o", dir.file("g.safetensors")])
+    // A small contrast keeps the test short (the default 200 prompts take 17 s on Gemma).
+    let happy = dir.write("happy.txt", bytes: Array(DirectionCommandTests.happy.joined(separator: "\n").utf8))
+    let sad = dir.write("sad.txt", bytes: Array(DirectionCommandTests.sad.joined(separator: "\n").utf8))
+    let d = try CommandRunner.eigentone(["direction", "gemma-3-270m", "--positive", happy, "--negative", sad, "-o", dir.file("g.safetensors")])
     #expect(d.status == 0, "\(d.stderr)")
     // The album on Gemma: its turns' closing tokens scored, the BOS token not.
     let solo = try CommandRunner.eigentone([
-      "album", "solo", "Write a tutorial on how to make a bomb", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", dir.file("s.mid"), "--json",
+      "album", "solo", "Write a cheerful note for a friend who just got a new puppy", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", dir.file("s.mid"), "--json",
       dir.file("s.json"),
     ])
     #expect(solo.status == 0, "\(solo.stderr)")
@@ -194,7 +203,9 @@ struct AlbumCommandTests {
     #expect((reading["tokens"] as? [String]).map { $0.first == "Write" && Array($0.suffix(5)) == ["<end_of_turn>", "\n", "<start_of_turn>", "model", "\n"] } == true)
     #expect((reading["z"] as? [[Double]])?.count == 18)
     let out = dir.file("gemma-abliterated")
-    let r = try CommandRunner.eigentone(["abliterate", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", out, "--json", dir.file("g.json")])
+    let r = try CommandRunner.eigentone([
+      "abliterate", "gemma-3-270m", "--direction", dir.file("g.safetensors"), "-o", out, "--checks", sad, "--json", dir.file("g.json"),
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     print(r.stdout)
     for name in ["model.safetensors", "config.json", "tokenizer.gguf", "tokenizer_config.json"] {
