@@ -11,6 +11,25 @@ struct ComposeCommandTests {
     #expect(names == ["opera", "house", "acid", "suite"])
   }
 
+  /// Gemma 3 270M, the seed's own model family: every genre composed from its portrait (the
+  /// opera first, as the seed did), each file read by mido; `inspect` names its terms; the
+  /// logit lens heard.
+  @Test func everyGenreFromGemma3() throws {
+    try #require(Repository.modelsInstalled, "run scripts/bootstrap to install the default models")
+    let cache = TemporaryDirectory(), out = TemporaryDirectory()
+    for genre in ["opera", "house", "acid", "suite"] {
+      let r = try CommandRunner.eigentone(["compose", genre, "gemma-3-270m", "-o", out.file("\(genre).mid")], environment: CommandRunner.environment(cache: cache.path))
+      #expect(r.status == 0 && r.stdout.hasPrefix("\(genre): key "), "\(r.stdout) \(r.stderr)")
+      let midi = try CommandRunner.pythonJSON("check_midi.py", out.file("\(genre).mid"))
+      #expect((midi["problems"] as? [String])?.isEmpty == true && midi["notes"] as? Int ?? 0 > 100, "\(genre): \(midi)")
+    }
+    let inspect = try CommandRunner.eigentone(["inspect", "gemma-3-270m"])
+    #expect(inspect.status == 0 && inspect.stdout.contains("gemma3") && inspect.stdout.contains("GEMMA_TERMS.html"), "\(inspect.stdout)")
+    let lens = try CommandRunner.eigentone(["sonify", "The capital of France is", "gemma-3-270m", "--mode", "lens", "--key", "D minor", "-o", out.file("lens.mid")])
+    #expect(lens.status == 0, "\(lens.stderr)")
+    #expect((try CommandRunner.pythonJSON("check_midi.py", out.file("lens.mid"))["problems"] as? [String])?.isEmpty == true)
+  }
+
   /// One command writes the MIDI, the provenance table, the MusicXML and the per-layer files,
   /// with the overridden key and tempo printed and recorded.
   @Test func composeAcidWithEveryOutput() throws {
