@@ -118,9 +118,9 @@ public struct AbliterateRequest: PipelineRequest {
       if let heads = plan.unpermuteHeads { values = Abliteration.unpermute(values, shape: plan.shape, heads: heads) }
       if plan.shift != 0 { values = values.map { $0 + plan.shift } }
       var gains: [Float]?
-      if let (norm, offset) = plan.gains {
-        guard let n = checkpoint.tensor(named: norm) else { throw PipelineError.failed("\(model) has no \(norm) for \(plan.source)") }
-        gains = try checkpoint.decode(n).map { $0 + offset }
+      if let g = plan.gains {
+        guard let n = checkpoint.tensor(named: g.norm) else { throw PipelineError.failed("\(model) has no \(g.norm) for \(plan.source)") }
+        gains = try checkpoint.decode(n).map { $0 + g.offset }
       }
       Abliteration.apply(plan.edit, to: &values, shape: plan.shape, along: Abliteration.direction(r, gains: gains))
       progress.update(i + 1, of: plans.count, from: 0.05, to: 0.6, item: plan.name)

@@ -8,12 +8,29 @@ extension LanguageModel {
     return try withWeight(names.layer(l, part), shape) { w in Kernels.linear(x, w, tokens: tokens, input: shape[1], output: shape[0]) }
   }
 
+  /// What a pass keeps block by block: the residual stream after each (index 0: the
+  /// embedding), each block's attention and its MLP's sparsity.
+  struct Record {
+    var states: [[Float]]
+    var attention: [[Float]] = []
+    var sparsity: [[Float]] = []
+
+    init(embedding x: [Float]) { states = [x] }
+
+    /// Closes block `l`: its residual stream `x` (which must be finite), attention and sparsity.
+    mutating func close(_ l: Int, residual x: [Float], attention p: [Float], sparsity s: [Float]) throws(InferenceError) {
+      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
+      states.append(x)
+      attention.append(p)
+      sparsity.append(s)
+    }
+  }
+
   /// The pass's record: the hidden states, the attention, and (when wanted) the logits after
   /// the last token through the final RMSNorm.
-  func pass(
-    _ tokens: [Int], segments: [Range<Int>], states: [[Float]], attention: [[Float]], sparsity: [[Float]], logits wantLogits: Bool
-  ) throws(InferenceError) -> ForwardPass {
+  func pass(_ tokens: [Int], segments: [Range<Int>], record: Record, logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
     let d = hiddenSize, T = tokens.count
+    let (states, attention, sparsity) = (record.states, record.attention, record.sparsity)
     let x = states.last ?? []
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.rmsNorm(last, try weight(names.finalNorm, [d]), width: d, epsilon: epsilon)
@@ -90,9 +107,7 @@ extension LanguageModel {
     let G = keyValueHeads
     let D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
-    var states = [x]
-    var attention: [[Float]] = []
-    var sparsity: [[Float]] = []
+    var record = Record(embedding: x)
     let rotaryTable = Kernels.RotaryTable(positions: segments.map(\.count).max() ?? 0, headDim: D, base: ropeBase)
     for l in 0..<layers {
       let n1 = try weight(names.layer(l, "attn_norm"), [d])
@@ -101,15 +116,12 @@ extension LanguageModel {
       Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
       Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: rotaryTable, interleaved: rotary == .interleaved)
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D)
-      attention.append(p)
       Kernels.add(try project(mixed, l, "o", [d, H * D], tokens: T), to: &x)
       let mlp = try llamaMLP(x, l, tokens: T, measuring: true)
       Kernels.add(mlp.out, to: &x)
-      sparsity.append(mlp.sparsity)
-      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
-      states.append(x)
+      try record.close(l, residual: x, attention: p, sparsity: mlp.sparsity)
     }
-    return try pass(tokens, segments: segments, states: states, attention: attention, sparsity: sparsity, logits: wantLogits)
+    return try pass(tokens, segments: segments, record: record, logits: wantLogits)
   }
 
   /// Gemma 3 (see ``Gemma``): per block, RMSNorm → q, k, v; q and k RMS-normalised per head;
@@ -122,9 +134,7 @@ extension LanguageModel {
     let T = tokens.count, d = hiddenSize, H = heads, G = keyValueHeads, D = headDimension
     var x = try embeddingRows(tokens, name: names.embedding)
     for i in x.indices { x[i] *= gemma.embeddingScale }
-    var states = [x]
-    var attention: [[Float]] = []
-    var sparsity: [[Float]] = []
+    var record = Record(embedding: x)
     let longest = segments.map(\.count).max() ?? 0
     let globalTable = Kernels.RotaryTable(positions: longest, headDim: D, base: ropeBase)
     let localTable = Kernels.RotaryTable(positions: longest, headDim: D, base: gemma.localRopeBase)
@@ -136,16 +146,13 @@ extension LanguageModel {
       Kernels.rope(&q, segments: segments, heads: H, headDim: D, table: table, interleaved: false)
       Kernels.rope(&k, segments: segments, heads: G, headDim: D, table: table, interleaved: false)
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: G, headDim: D, window: global ? .max : gemma.window)
-      attention.append(p)
       let o = try project(mixed, l, "o", [d, H * D], tokens: T)
       Kernels.add(Kernels.rmsNorm(o, try weight(names.layer(l, "post_attention_norm"), [d]), width: d, epsilon: epsilon), to: &x)
       let mlp = try gemmaMLP(x, l, tokens: T, measuring: true)
       Kernels.add(mlp.out, to: &x)
-      sparsity.append(mlp.sparsity)
-      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
-      states.append(x)
+      try record.close(l, residual: x, attention: p, sparsity: mlp.sparsity)
     }
-    return try pass(tokens, segments: segments, states: states, attention: attention, sparsity: sparsity, logits: wantLogits)
+    return try pass(tokens, segments: segments, record: record, logits: wantLogits)
   }
 
   func gpt2Forward(_ tokens: [Int], segments: [Range<Int>], logits wantLogits: Bool) throws(InferenceError) -> ForwardPass {
@@ -158,9 +165,7 @@ extension LanguageModel {
       let p = try embeddingRows(segments.flatMap { Array(0..<$0.count) }, name: positions)
       for i in x.indices { x[i] += p[i] }
     }
-    var states = [x]
-    var attention: [[Float]] = []
-    var sparsity: [[Float]] = []
+    var record = Record(embedding: x)
     func w(_ l: Int, _ part: String, _ shape: [Int]) throws(InferenceError) -> [Float] { try weight(names.layer(l, part), shape) }
     for l in 0..<layers {
       let h = Kernels.layerNorm(x, try w(l, "ln_1.weight", [d]), try w(l, "ln_1.bias", [d]), width: d, epsilon: epsilon)
@@ -177,23 +182,21 @@ extension LanguageModel {
         }
       }
       let (mixed, p) = Kernels.attention(q: q, k: k, v: v, segments: segments, heads: H, kvHeads: H, headDim: D)
-      attention.append(p)
       let o = Kernels.conv1D(mixed, try w(l, "attn.c_proj.weight", [d, d]), try w(l, "attn.c_proj.bias", [d]), tokens: T, input: d, output: d)
       for i in x.indices { x[i] += o[i] }
       let h2 = Kernels.layerNorm(x, try w(l, "ln_2.weight", [d]), try w(l, "ln_2.bias", [d]), width: d, epsilon: epsilon)
       var f = Kernels.conv1D(h2, try w(l, "mlp.c_fc.weight", [d, 4 * d]), try w(l, "mlp.c_fc.bias", [4 * d]), tokens: T, input: d, output: 4 * d)
       for i in f.indices { f[i] = Kernels.geluNew(f[i]) }
-      sparsity.append(Kernels.smallFraction(f, rows: T, width: 4 * d))
+      let sparsity = Kernels.smallFraction(f, rows: T, width: 4 * d)
       let down = Kernels.conv1D(f, try w(l, "mlp.c_proj.weight", [4 * d, d]), try w(l, "mlp.c_proj.bias", [d]), tokens: T, input: 4 * d, output: d)
       for i in x.indices { x[i] += down[i] }
-      guard x.allSatisfy(\.isFinite) else { throw .notFinite(layer: l) }
-      states.append(x)
+      try record.close(l, residual: x, attention: p, sparsity: sparsity)
     }
     let last = Array(x[((T - 1) * d)...])
     let normed = Kernels.layerNorm(last, try weight(names.finalNorm, [d]), try weight(names.finalNormBias ?? "", [d]), width: d, epsilon: epsilon)
     return ForwardPass(
-      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: states, attention: attention, mlpSparsity: sparsity,
-      logits: wantLogits ? try logits(normed) : [])
+      tokens: tokens, segments: segments, hiddenSize: d, heads: H, hiddenStates: record.states, attention: record.attention,
+      mlpSparsity: record.sparsity, logits: wantLogits ? try logits(normed) : [])
   }
 }
 

@@ -173,11 +173,4 @@ public struct ActivationTension: Sendable, Hashable {
     }
   }
 
-  /// The mean z-score over positions `k` of the scored ones at layer `l` (0 if none).
-  public func mean(layer l: Int, at k: [Int]? = nil) -> Double {
-    let row = z[l]
-    let ks = k ?? Array(row.indices)
-    guard !ks.isEmpty else { return 0 }
-    return ks.reduce(0) { $0 + row[$1] } / Double(ks.count)
-  }
 }

@@ -57,19 +57,15 @@ public enum Abliteration {
     public var shift: Float = 0
     /// Gemma 3 normalises a block's output before adding it: y = g ⊙ u / rms(u). For y to have
     /// no component along r̂, u must have none along g ⊙ r̂, so the matrix is orthogonalised
-    /// against that (normalised) instead: the source name of the norm whose gains g are, and
-    /// what to add to its stored values to get them (0 from GGUF, 1 from Hugging Face names).
-    public var gains: (norm: String, offset: Float)? = nil
+    /// against that (normalised) instead: where the gains g are read (nil: along r̂ itself).
+    public var gains: Gains? = nil
+  }
 
-    public static func == (a: Plan, b: Plan) -> Bool {
-      a.source == b.source && a.name == b.name && a.shape == b.shape && a.edit == b.edit && a.unpermuteHeads == b.unpermuteHeads && a.shift == b.shift
-        && a.gains?.norm == b.gains?.norm && a.gains?.offset == b.gains?.offset
-    }
-
-    public func hash(into hasher: inout Hasher) {
-      hasher.combine(source)
-      hasher.combine(name)
-    }
+  /// The norm whose gains scale r̂ for one output matrix: its source name, and what to add to
+  /// its stored values to get the gains applied (0 from GGUF, 1 from Hugging Face names).
+  public struct Gains: Sendable, Hashable {
+    public var norm: String
+    public var offset: Float
   }
 
   /// Which family a checkpoint's names say it is.
@@ -139,7 +135,7 @@ public enum Abliteration {
           let norm = name.replacingOccurrences(of: "self_attn.o_proj", with: "post_attention_layernorm").replacingOccurrences(
             of: "mlp.down_proj", with: "post_feedforward_layernorm")
           let source = gguf ? (plans.first { $0.name == norm }?.source ?? ggufName(of: norm)) : norm
-          plan.gains = (source, gguf ? 0 : 1)
+          plan.gains = Gains(norm: source, offset: gguf ? 0 : 1)
         }
       }
       if family == .gemma3, gguf, t.shape.count == 1 { plan.shift = -1 }
